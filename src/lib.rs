@@ -1,0 +1,5 @@
+//! gpa: offline Group Policy analytics. Reads GPO exports, indexes what MDM can set, matches the
+//! two, reports coverage and writes Intune settings catalog policies.
+
+pub mod input;
+pub mod model;

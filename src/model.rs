@@ -1,0 +1,474 @@
+//! The one normalized document type: every reader in `input` produces [`Gpo`]s, every later stage
+//! (matching, reports, settings catalog emission) consumes them.
+//!
+//! Identities are language independent (registry paths, SIDs, GUIDs, section and key names of
+//! security templates) so that a French GPMC report and an English backup of the same GPO meet on
+//! the same keys. Display names and categories are carried beside the identity, never instead of it.
+
+use serde::{Deserialize, Serialize};
+
+/// What `gpa inventory --json` prints, and the root that later reports extend.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Inventory {
+    pub gpos: Vec<Gpo>,
+}
+
+/// One Group Policy Object, from whatever form it was exported in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Gpo {
+    /// The GPO GUID in braces, upper case (`{31B2F340-016D-11D2-945F-00C04FB984F9}`). Absent for
+    /// a loose SYSVOL-style folder that names no GUID.
+    pub guid: Option<String>,
+    pub display_name: String,
+    pub domain: Option<String>,
+    /// Present when the GPO was read from a `Backup-GPO` folder.
+    pub backup: Option<BackupInfo>,
+    pub created_time: Option<String>,
+    pub modified_time: Option<String>,
+    /// False when the computer half of the GPO is switched off (its settings are still listed).
+    pub computer_enabled: bool,
+    /// False when the user half of the GPO is switched off.
+    pub user_enabled: bool,
+    pub wmi_filter: Option<String>,
+    /// Where the GPO is linked; empty when it is not linked (or the export does not say).
+    pub links: Vec<GpoLink>,
+    /// Client-side extension GUIDs configured for the computer half (`gPCMachineExtensionNames`).
+    pub machine_extensions: Vec<String>,
+    /// Client-side extension GUIDs configured for the user half.
+    pub user_extensions: Vec<String>,
+    /// The settings, values taken from the raw files when a backup has them.
+    pub settings: Vec<Setting>,
+    /// Administrative Template policies as the GPMC report names them, kept beside registry.pol
+    /// settings of the same GPO: they carry the display names and categories that raw registry
+    /// entries lack, and break ties when one registry value belongs to several ADMX policies.
+    /// Empty when the settings themselves came from the report.
+    pub report_policies: Vec<Setting>,
+    pub unsupported_extensions: Vec<UnsupportedExtension>,
+    /// Where the raw files and the report of one backup disagree.
+    pub discrepancies: Vec<Discrepancy>,
+    /// Facts about how this GPO was read (e.g. which of several backups was taken).
+    pub notes: Vec<String>,
+    /// The file or folder this GPO was read from.
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupInfo {
+    /// The backup folder GUID (not the GPO GUID).
+    pub id: Option<String>,
+    pub time: Option<String>,
+    pub comment: Option<String>,
+    pub domain_controller: Option<String>,
+}
+
+/// A link of the GPO to a site, domain or OU (`LinksTo` in a report).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GpoLink {
+    pub som_name: String,
+    pub som_path: String,
+    pub enabled: bool,
+    pub no_override: bool,
+}
+
+/// Which half of a GPO a setting belongs to; named as MDM names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Computer Configuration, HKLM, `./Device/…`.
+    Device,
+    /// User Configuration, HKCU, `./User/…`.
+    User,
+}
+
+impl Scope {
+    pub fn hive(self) -> Hive {
+        match self {
+            Scope::Device => Hive::Hklm,
+            Scope::User => Hive::Hkcu,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Hive {
+    Hklm,
+    Hkcu,
+}
+
+/// What kind of Group Policy setting this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingKind {
+    /// An Administrative Templates policy as a report names it (display name, state, parts).
+    AdmxPolicy,
+    /// A registry.pol instruction, or a report's "Extra Registry Settings" entry.
+    RegistryValue,
+    /// `[System Access]` password and lockout policy, `[Kerberos Policy]`.
+    AccountPolicy,
+    /// `[Registry Values]` and the non-account `[System Access]` keys.
+    SecurityOption,
+    /// `[Privilege Rights]`.
+    UserRight,
+    /// `[Event Audit]`: the nine legacy audit categories.
+    LegacyAudit,
+    /// audit.csv subcategory rows.
+    AdvancedAudit,
+    /// audit.csv `Option:*` rows and global SACLs.
+    AuditOption,
+    /// `[System Log]`, `[Security Log]`, `[Application Log]`.
+    EventLog,
+    /// `[Group Membership]`.
+    RestrictedGroup,
+    /// `[Service General Setting]`.
+    Service,
+    /// `[Registry Keys]` permissions.
+    RegistryPermission,
+    /// `[File Security]` permissions.
+    FilePermission,
+    /// A Windows Firewall profile or global setting.
+    FirewallProfile,
+    FirewallRule,
+    /// A firewall connection security (IPsec) rule.
+    ConnectionSecurityRule,
+    AppLockerRule,
+    /// A Group Policy Preferences item; its type is in the identity.
+    Preference,
+    Script,
+    FolderRedirection,
+    SoftwarePackage,
+    Certificate,
+    /// A Public Key policy that is not a certificate (auto-enrollment, EFS settings).
+    PublicKeyPolicy,
+    /// Name Resolution Policy Table rule.
+    NameResolutionPolicy,
+    /// A client-side extension gpa does not read.
+    UnknownExtension,
+}
+
+/// The language-independent identity of a setting: two settings with equal scope and identity are
+/// the same setting, whichever GPO or export form they came from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SettingId {
+    /// A registry value (`value_name` is empty for an instruction on the key itself).
+    Registry {
+        hive: Hive,
+        key: String,
+        value_name: String,
+    },
+    /// An ADMX policy known only by its report names; the catalog turns it into a registry identity.
+    ReportPolicy { category: String, name: String },
+    /// A key of a security template section, e.g. `System Access` / `MinimumPasswordLength`,
+    /// `Privilege Rights` / `SeDenyNetworkLogonRight`, `Security Log` / `MaximumLogSize`.
+    SecurityTemplate { section: String, name: String },
+    /// An advanced audit subcategory by GUID (lower case, in braces).
+    AuditSubcategory { guid: String },
+    /// An advanced audit option or global SACL by its audit.csv name (`Option:CrashOnAuditFail`).
+    AuditOption { name: String },
+    /// A restricted group by SID (preferred) or account name.
+    Group { sid: Option<String>, name: Option<String> },
+    /// A system service by its short name.
+    Service { name: String },
+    /// A file or registry path whose permissions are set.
+    Path { path: String },
+    /// A firewall rule by its rule id (registry value name) or, from a report, its name.
+    FirewallRule { id: String },
+    /// A firewall profile setting (`Domain`, `Private`, `Public`, or `Global`).
+    FirewallSetting { profile: String, name: String },
+    /// An AppLocker rule by collection (`Exe`, `Msi`, `Script`, `Dll`, `Appx`) and rule id.
+    AppLockerRule { collection: String, id: String },
+    /// A preference item by type and `uid`; `name` is the item's `name` attribute.
+    Preference {
+        preference_type: PreferenceType,
+        uid: Option<String>,
+        name: String,
+    },
+    Script { trigger: String, order: u32 },
+    /// A redirected known folder by KNOWNFOLDERID.
+    KnownFolder { id: String },
+    SoftwarePackage {
+        product_id: Option<String>,
+        name: String,
+    },
+    /// A certificate by store and thumbprint (or, without one, its subject).
+    Certificate { store: String, id: String },
+    /// A setting named within an extension that has no better key (public key policy, NRPT rule).
+    Named { extension: String, name: String },
+    /// A client-side extension gpa does not read.
+    Extension {
+        namespace: String,
+        type_name: String,
+        cse_guid: Option<String>,
+    },
+}
+
+/// The fourteen Group Policy Preferences types (and the Internet/Regional/Start menu ones that
+/// reports also name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PreferenceType {
+    DataSources,
+    Devices,
+    DriveMaps,
+    EnvironmentVariables,
+    Files,
+    FolderOptions,
+    Folders,
+    IniFiles,
+    InternetSettings,
+    LocalUsersAndGroups,
+    NetworkOptions,
+    NetworkShares,
+    PowerOptions,
+    Printers,
+    RegionalOptions,
+    Registry,
+    ScheduledTasks,
+    Services,
+    Shortcuts,
+    StartMenu,
+}
+
+/// One setting of one GPO.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Setting {
+    pub scope: Scope,
+    pub kind: SettingKind,
+    pub id: SettingId,
+    pub value: SettingValue,
+    /// The name a person knows the setting by, from the report or a known table.
+    pub display_name: Option<String>,
+    /// The report's category path, display names joined by `/`.
+    pub category: Option<String>,
+    /// The value as the report shows it, when it differs from the raw value's text.
+    pub display_value: Option<String>,
+    pub source: Source,
+}
+
+/// Where a setting was read: the file, and the instruction index (registry.pol, report element)
+/// or line (ini, inf, csv) within it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Source {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+/// The value of a setting, in the form its source gives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SettingValue {
+    /// A registry.pol instruction or a registry value written by another extension.
+    Registry(RegistryInstruction),
+    /// An Administrative Templates policy from a report.
+    Policy {
+        state: PolicyState,
+        parts: Vec<PolicyPart>,
+    },
+    Number { value: i64 },
+    Text { value: String },
+    Boolean { value: bool },
+    TextList { values: Vec<String> },
+    /// Accounts, by SID and/or name (user rights, group members).
+    Principals { members: Vec<Principal> },
+    /// A restricted group's members and the groups it is a member of.
+    GroupMembership {
+        members: Vec<Principal>,
+        member_of: Vec<Principal>,
+    },
+    /// Audit flags (legacy categories and advanced subcategories): the raw number is kept too.
+    Audit {
+        success: bool,
+        failure: bool,
+        raw: String,
+    },
+    /// A Group Policy Preferences item.
+    Preference(PreferenceItem),
+    /// Named properties in source order (firewall rules, scripts, packages, certificates…).
+    Properties { properties: Vec<Property> },
+    /// Nothing to carry beyond the identity (an unknown extension).
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PolicyState {
+    Enabled,
+    Disabled,
+    /// Neither enabled nor disabled evidence could be established.
+    Unknown,
+}
+
+/// A presentation part of a reported ADMX policy (`EditText`, `DropDownList`, `Numeric`,
+/// `CheckBox`, `ListBox`, `MultiText`…), in report order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyPart {
+    /// The report element's local name (`EditText`, `DropDownList`, …).
+    pub element: String,
+    /// The ADML label shown as the part's `Name`.
+    pub label: String,
+    pub state: Option<String>,
+    /// Single value: text, number, `DropDownList` item display name, `CheckBox` absent.
+    pub value: Option<String>,
+    /// `ListBox` entries (name and optional data) or `MultiText` lines.
+    pub items: Vec<ListEntry>,
+    pub explicit_value: Option<bool>,
+    pub additive: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListEntry {
+    pub name: String,
+    pub data: Option<String>,
+}
+
+/// A registry operation as registry.pol expresses it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryInstruction {
+    pub op: RegistryOp,
+    pub data: RegistryData,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum RegistryOp {
+    /// Write the value.
+    Set,
+    /// `**soft.`: write the value only if it does not exist.
+    SoftSet,
+    /// `**del.`: delete the value.
+    DeleteValue,
+    /// `**delvals.`: delete every value of the key.
+    DeleteAllValues,
+    /// `**DeleteValues`: delete these values.
+    DeleteValues { names: Vec<String> },
+    /// `**DeleteKeys`: delete these subkeys.
+    DeleteKeys { names: Vec<String> },
+    /// `**SecureKey`: restrict (true) or reset (false) the key's ACL.
+    SecureKey { secure: bool },
+    /// An instruction with an empty value name: create the key.
+    CreateKey,
+}
+
+/// Registry data by type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reg_type", content = "data")]
+pub enum RegistryData {
+    #[serde(rename = "REG_NONE")]
+    None,
+    #[serde(rename = "REG_SZ")]
+    String(String),
+    #[serde(rename = "REG_EXPAND_SZ")]
+    ExpandString(String),
+    /// Lower-case hex.
+    #[serde(rename = "REG_BINARY")]
+    Binary(String),
+    #[serde(rename = "REG_DWORD")]
+    Dword(u32),
+    #[serde(rename = "REG_DWORD_BIG_ENDIAN")]
+    DwordBigEndian(u32),
+    #[serde(rename = "REG_MULTI_SZ")]
+    MultiString(Vec<String>),
+    #[serde(rename = "REG_QWORD")]
+    Qword(u64),
+    /// A type code outside the known ones, with its bytes as lower-case hex.
+    #[serde(rename = "REG_OTHER")]
+    Other { type_code: u32, hex: String },
+}
+
+impl RegistryData {
+    /// The REG_* type code.
+    pub fn type_code(&self) -> u32 {
+        match self {
+            RegistryData::None => 0,
+            RegistryData::String(_) => 1,
+            RegistryData::ExpandString(_) => 2,
+            RegistryData::Binary(_) => 3,
+            RegistryData::Dword(_) => 4,
+            RegistryData::DwordBigEndian(_) => 5,
+            RegistryData::MultiString(_) => 7,
+            RegistryData::Qword(_) => 11,
+            RegistryData::Other { type_code, .. } => *type_code,
+        }
+    }
+
+    /// The value as text, the way reports and CSV cells show it.
+    pub fn display(&self) -> String {
+        match self {
+            RegistryData::None => String::new(),
+            RegistryData::String(s) | RegistryData::ExpandString(s) => s.clone(),
+            RegistryData::Binary(hex) | RegistryData::Other { hex, .. } => hex.clone(),
+            RegistryData::Dword(n) | RegistryData::DwordBigEndian(n) => n.to_string(),
+            RegistryData::MultiString(items) => items.join("; "),
+            RegistryData::Qword(n) => n.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Principal {
+    pub sid: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Property {
+    pub name: String,
+    pub value: String,
+}
+
+/// A Group Policy Preferences item with its properties and item-level targeting.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreferenceItem {
+    /// The item element's local name (`Registry`, `Drive`, `TaskV2`, `SharedPrinter`, …).
+    pub element: String,
+    pub clsid: Option<String>,
+    /// `C`, `R`, `U` or `D` (Create, Replace, Update, Delete).
+    pub action: Option<String>,
+    pub disabled: bool,
+    /// The attributes of `<Properties>` in source order; `cpassword` is already redacted.
+    pub properties: Vec<Property>,
+    /// Nested values that attributes cannot hold (REG_MULTI_SZ `Values`, task XML, members…),
+    /// flattened as `path/to/element@attribute` or `path/to/element` for text.
+    pub details: Vec<Property>,
+    /// Item-level targeting filters, kept as data.
+    pub filters: Vec<TargetingFilter>,
+}
+
+/// One item-level targeting filter (`FilterGroup`, `FilterComputer`, `FilterWmi`, …).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetingFilter {
+    pub filter: String,
+    /// `AND` or `OR`.
+    pub bool_op: Option<String>,
+    pub negate: bool,
+    pub attributes: Vec<Property>,
+    /// Nested `FilterCollection` contents.
+    pub children: Vec<TargetingFilter>,
+}
+
+/// What stands in every output instead of a GPP `cpassword` (MS14-025).
+pub const REDACTED: &str = "[REDACTED cpassword]";
+
+/// A client-side extension gpa does not read, named as Graph's `unsupportedGroupPolicyExtension`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnsupportedExtension {
+    pub scope: Scope,
+    /// The report's extension namespace URI, when the GPO came with a report.
+    pub namespace: Option<String>,
+    /// The `xsi:type` local name or the report's `<Name>`.
+    pub type_name: Option<String>,
+    pub name: Option<String>,
+    pub cse_guid: Option<String>,
+}
+
+/// A disagreement between the raw files of a backup and its gpreport.xml.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discrepancy {
+    pub scope: Scope,
+    pub id: SettingId,
+    /// What differs, e.g. `only in gpreport.xml`, `value differs: raw 1, report 0`.
+    pub detail: String,
+}
