@@ -1,5 +1,6 @@
 //! gpa: offline Group Policy analytics. Reads GPO exports, indexes what MDM can set, matches the
 //! two, reports coverage and writes Intune settings catalog policies.
 
+pub mod catalog;
 pub mod input;
 pub mod model;

@@ -1,0 +1,1 @@
+//! ADMX and ADML templates, formats.md §5.

@@ -1,0 +1,1 @@
+//! Intune settings catalog definitions (Graph settingDefinition JSON), formats.md §7.
