@@ -377,6 +377,7 @@ fn corpus_every_registry_pol_parses() {
     };
     let files = files_named(&corpus, "registry.pol");
     let (mut entries, mut warnings, mut settings, mut empty) = (0, 0, 0, 0);
+    let mut by_kind = std::collections::BTreeMap::new();
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
         let pol = registry_pol::parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
@@ -386,13 +387,23 @@ fn corpus_every_registry_pol_parses() {
         entries += pol.entries.len();
         warnings += pol.warnings.len();
         empty += usize::from(pol.entries.is_empty());
-        settings +=
-            registry_pol::settings_from(&pol, scope_of(file), &file.to_string_lossy()).len();
+        let read = registry_pol::settings_from(&pol, scope_of(file), &file.to_string_lossy());
+        for setting in &read {
+            *by_kind.entry(format!("{:?}", setting.kind)).or_insert(0) += 1;
+        }
+        settings += read.len();
     }
     println!(
-        "registry.pol: {} files, {entries} entries, {settings} settings, {warnings} warnings, {empty} header-only",
+        "registry.pol: {} files, {entries} entries, {settings} settings, {warnings} warnings, {empty} header-only, by kind {by_kind:?}",
         files.len()
     );
+    // Subtree counts cross-checked with an independent Python PReg reader.
+    let kind = |k: &str| by_kind.get(k).copied().unwrap_or(0);
+    assert_eq!(kind("RegistryValue"), 5160);
+    assert_eq!(kind("FirewallProfile"), 168);
+    assert_eq!(kind("Certificate"), 100);
+    assert_eq!(kind("AppLockerRule"), 99);
+    assert_eq!(kind("FirewallRule"), 17);
     assert_eq!(files.len(), 149);
     assert_eq!(entries, 5544);
     assert_eq!(settings, entries);

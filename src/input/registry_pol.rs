@@ -47,19 +47,19 @@ const MAX_DATA_BYTES: usize = 65535;
 /// Parses a registry.pol. A bad header is an error; a damaged instruction stops the parse with a
 /// warning and keeps every instruction before it.
 pub fn parse(bytes: &[u8]) -> Result<RegistryPol, String> {
-    let Some(header) = bytes.get(..8) else {
+    let Some(&[s0, s1, s2, s3, v0, v1, v2, v3]) = bytes.first_chunk::<8>() else {
         return Err(format!(
             "not a registry.pol: {} bytes, shorter than the 8-byte PReg header",
             bytes.len()
         ));
     };
-    if &header[..4] != SIGNATURE {
+    let signature = [s0, s1, s2, s3];
+    if &signature != SIGNATURE {
         return Err(format!(
-            "not a registry.pol: signature {:02x?} is not \"PReg\"",
-            &header[..4]
+            "not a registry.pol: signature {signature:02x?} is not \"PReg\""
         ));
     }
-    let version = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
+    let version = u32::from_le_bytes([v0, v1, v2, v3]);
     if version != VERSION {
         return Err(format!(
             "unsupported registry.pol version {version} (expected 1)"
@@ -219,18 +219,17 @@ impl Reader<'_> {
     }
 
     fn unit(&mut self) -> Result<u16, String> {
-        let pair = self
-            .bytes
-            .get(self.pos..self.pos + 2)
+        let unit = self
+            .peek_unit()
             .ok_or("the file ends inside the instruction")?;
         self.pos += 2;
-        Ok(u16::from_le_bytes([pair[0], pair[1]]))
+        Ok(unit)
     }
 
     fn peek_unit(&self) -> Option<u16> {
-        self.bytes
-            .get(self.pos..self.pos + 2)
-            .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+        let rest = self.bytes.get(self.pos..)?;
+        rest.first_chunk::<2>()
+            .map(|pair| u16::from_le_bytes(*pair))
     }
 
     fn expect(&mut self, wanted: u16, what: &str) -> Result<(), String> {
@@ -248,10 +247,11 @@ impl Reader<'_> {
     fn u32(&mut self) -> Result<u32, String> {
         let quad = self
             .bytes
-            .get(self.pos..self.pos + 4)
+            .get(self.pos..)
+            .and_then(|rest| rest.first_chunk::<4>())
             .ok_or("the file ends inside the instruction")?;
         self.pos += 4;
-        Ok(u32::from_le_bytes([quad[0], quad[1], quad[2], quad[3]]))
+        Ok(u32::from_le_bytes(*quad))
     }
 
     /// A NUL-terminated UTF-16LE string; the NUL is consumed.
@@ -267,18 +267,17 @@ impl Reader<'_> {
     }
 
     fn take(&mut self, len: usize) -> Result<&[u8], String> {
-        let end = self
+        let data = self
             .pos
             .checked_add(len)
-            .filter(|&end| end <= self.bytes.len());
-        let Some(end) = end else {
+            .and_then(|end| self.bytes.get(self.pos..end));
+        let Some(data) = data else {
             return Err(format!(
                 "data size {len} runs past the end of the file ({} bytes left)",
-                self.bytes.len() - self.pos
+                self.bytes.len().saturating_sub(self.pos)
             ));
         };
-        let data = &self.bytes[self.pos..end];
-        self.pos = end;
+        self.pos += len;
         Ok(data)
     }
 }
@@ -319,11 +318,11 @@ fn interpret(raw: RawInstruction, index: u32, warnings: &mut Vec<String>) -> Reg
         Some(Special::Soft(target)) => (target, RegistryOp::SoftSet),
         Some(Special::DeleteAllValues) => (name, RegistryOp::DeleteAllValues),
         Some(Special::DeleteValues) => {
-            let names = semicolon_list(&data);
+            let names = semicolon_list(&data, index, warnings);
             (name, RegistryOp::DeleteValues { names })
         }
         Some(Special::DeleteKeys) => {
-            let names = semicolon_list(&data);
+            let names = semicolon_list(&data, index, warnings);
             (name, RegistryOp::DeleteKeys { names })
         }
         Some(Special::SecureKey) => match secure_flag(&data) {
@@ -385,10 +384,16 @@ fn special_name(name: &str) -> Option<Special> {
     })
 }
 
-fn semicolon_list(data: &RegistryData) -> Vec<String> {
+fn semicolon_list(data: &RegistryData, index: u32, warnings: &mut Vec<String>) -> Vec<String> {
     let text = match data {
         RegistryData::String(s) | RegistryData::ExpandString(s) => s.as_str(),
-        _ => "",
+        other => {
+            warnings.push(format!(
+                "instruction {index}: a name list held in type {} data instead of REG_SZ; no names read",
+                other.type_code()
+            ));
+            ""
+        }
     };
     text.split(';')
         .map(str::trim)
