@@ -401,11 +401,12 @@ fn service(line: &IniLine, file: &str) -> Setting {
     let name = fields.first().cloned().unwrap_or_default();
     let start = fields.get(1).cloned().unwrap_or_default();
     let sddl = fields.get(2).cloned().unwrap_or_default();
+    let mode = parse_number(&start).and_then(start_type_name);
     let mut properties = vec![Property {
         name: "StartType".to_string(),
-        value: start.clone(),
+        value: start,
     }];
-    if let Some(mode) = parse_number(&start).and_then(start_type_name) {
+    if let Some(mode) = mode {
         properties.push(Property {
             name: "StartTypeName".to_string(),
             value: mode.to_string(),
@@ -422,9 +423,7 @@ fn service(line: &IniLine, file: &str) -> Setting {
         file,
         line,
     );
-    s.display_value = parse_number(&start)
-        .and_then(start_type_name)
-        .map(str::to_string);
+    s.display_value = mode.map(str::to_string);
     s
 }
 
