@@ -603,6 +603,35 @@ fn corpus_sct_security_templates() {
 }
 
 #[test]
+fn corpus_t0x01_legal_notice_keeps_its_quoted_comma() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let file = corpus.join(
+        "gpo-backups/t0x01-group-policy-objects/GPOs/{BCC33A6A-B1E2-4EE9-9759-FDB4C1505B37}/DomainSysvol/GPO/Machine/microsoft/windows nt/SecEdit/GptTmpl.inf",
+    );
+    let text = decode_text(&std::fs::read(&file).unwrap());
+    let settings = gpttmpl::read_settings(&text, "GptTmpl.inf").unwrap();
+    let system = r"Software\Microsoft\Windows\CurrentVersion\Policies\System";
+    let notice = find(&settings, &reg_id(Hive::Hklm, system, "LegalNoticeText"));
+    assert_eq!(notice.source.line, Some(87));
+    // secedit writes a comma inside a REG_MULTI_SZ item as `","`: one item, not two.
+    assert_eq!(
+        notice.value,
+        set(RegistryData::MultiString(vec![
+            "This system is restricted to authorized users. Individuals who attempt unauthorized \
+             access will be prosecuted. If you are unauthorized, terminate access now. Click OK to \
+             indicate your acceptance of this information."
+                .into()
+        ]))
+    );
+    assert_eq!(
+        find(&settings, &reg_id(Hive::Hklm, system, "LegalNoticeCaption")).value,
+        set(RegistryData::String("Security Notification".into()))
+    );
+}
+
+#[test]
 fn corpus_sct_audit_csv() {
     let Some(corpus) = common::corpus() else {
         return;
