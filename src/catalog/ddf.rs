@@ -87,6 +87,11 @@ pub struct DdfNode {
     /// `MSFT:NotSupportedOnPlatform` (legacy): `phone`, `desktop`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_supported_on: Vec<String>,
+    /// Set on a legacy `…/Policy/Config/…` node whose metadata (allowed values, ADMX and GP
+    /// mappings, default, conflict resolution, platforms) was copied from this `…/Policy/Result/…`
+    /// twin: the legacy `PolicyDDF_all.xml` writes it only on the Result tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata_from: Option<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -356,7 +361,59 @@ pub fn read_ddf(bytes: &[u8]) -> Result<DdfDocument, String> {
         let csp = csp_name(path, top_name);
         walk(top, path, &csp, flavor, &mut doc);
     }
+    if flavor == DdfFlavor::Legacy {
+        copy_result_metadata(&mut doc.nodes);
+    }
     Ok(doc)
+}
+
+/// Gives each legacy Config node without metadata the metadata of its Result twin.
+fn copy_result_metadata(nodes: &mut [DdfNode]) {
+    const CONFIG: &str = "/Policy/Config/";
+    const RESULT: &str = "/Policy/Result/";
+    let results: std::collections::BTreeMap<String, usize> = nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.uri.contains(RESULT))
+        .map(|(i, n)| (n.uri.clone(), i))
+        .collect();
+    for i in 0..nodes.len() {
+        let Some(node) = nodes.get(i) else { continue };
+        if !node.uri.contains(CONFIG) || has_metadata(node) {
+            continue;
+        }
+        let twin_uri = node.uri.replacen(CONFIG, RESULT, 1);
+        let Some(twin) = results.get(&twin_uri).and_then(|&t| nodes.get(t)) else {
+            continue;
+        };
+        if !has_metadata(twin) {
+            continue;
+        }
+        let twin = twin.clone();
+        let Some(node) = nodes.get_mut(i) else {
+            continue;
+        };
+        node.default_value = node.default_value.take().or(twin.default_value);
+        node.allowed_values = twin.allowed_values;
+        node.admx_backed = twin.admx_backed;
+        node.gp_mappings = twin.gp_mappings;
+        node.list_delimiter = twin.list_delimiter;
+        node.conflict_resolution = twin.conflict_resolution;
+        node.not_supported_on = twin.not_supported_on;
+        if node.applicability.is_empty() {
+            node.applicability = twin.applicability;
+        }
+        node.metadata_from = Some(twin_uri);
+    }
+}
+
+fn has_metadata(node: &DdfNode) -> bool {
+    node.allowed_values.is_some()
+        || node.admx_backed.is_some()
+        || !node.gp_mappings.is_empty()
+        || node.conflict_resolution.is_some()
+        || node.list_delimiter.is_some()
+        || !node.not_supported_on.is_empty()
 }
 
 fn is_legacy_element(e: &Element) -> bool {
@@ -422,6 +479,7 @@ fn walk(node: &Element, parent_uri: &str, csp: &str, flavor: DdfFlavor, doc: &mu
         atomic_required: false,
         dependency_groups: Vec::new(),
         not_supported_on: Vec::new(),
+        metadata_from: None,
     };
     if let Some(props) = props {
         read_properties(props, &mut out, &mut doc.warnings);
@@ -930,6 +988,35 @@ mod tests {
         let av = audit.allowed_values.as_ref().unwrap();
         assert_eq!(av.value_type, ValueType::Enum);
         assert_eq!(av.values.len(), 4);
+    }
+
+    #[test]
+    fn legacy_config_nodes_take_the_result_metadata() {
+        let doc = r#"<MgmtTree xmlns:MSFT="http://schemas.microsoft.com/MobileDevice/DM">
+  <Node><NodeName>Policy</NodeName><Path>./Device/Vendor/MSFT</Path>
+    <Node><NodeName>Config</NodeName><Node><NodeName>WCM</NodeName>
+      <Node><NodeName>Block</NodeName><DFProperties><DFFormat><chr/></DFFormat></DFProperties></Node>
+    </Node></Node>
+    <Node><NodeName>Result</NodeName><Node><NodeName>WCM</NodeName>
+      <Node><NodeName>Block</NodeName><DFProperties><DFFormat><chr/></DFFormat>
+        <MSFT:ADMXBacked>WCM.admx</MSFT:ADMXBacked>
+        <MSFT:ADMXCategory>WCM~AT~Network~WCM_Category</MSFT:ADMXCategory>
+        <MSFT:ADMXPolicyName>WCM_BlockNonDomain</MSFT:ADMXPolicyName>
+      </DFProperties></Node>
+    </Node></Node>
+  </Node></MgmtTree>"#;
+        let doc = read_ddf(doc.as_bytes()).unwrap();
+        let config = &doc.nodes[3];
+        assert_eq!(config.uri, "./Device/Vendor/MSFT/Policy/Config/WCM/Block");
+        assert_eq!(
+            config.admx_backed.as_ref().unwrap().name,
+            "WCM_BlockNonDomain"
+        );
+        assert_eq!(
+            config.metadata_from.as_deref(),
+            Some("./Device/Vendor/MSFT/Policy/Result/WCM/Block")
+        );
+        assert!(doc.nodes[6].metadata_from.is_none());
     }
 
     #[test]
