@@ -1,7 +1,10 @@
 mod common;
 
+use std::collections::BTreeSet;
+
 use gpa::catalog::ddf::{
-    AdmxBackedSource, DdfFlavor, DdfNode, GpMappingSource, ValueType, read_ddf, read_ddf_dir,
+    AdmxBackedSource, DdfFlavor, DdfIndex, DdfNode, GpMappingSource, ValueType, read_ddf,
+    read_ddf_dir,
 };
 use gpa::model::Scope;
 use proptest::prelude::*;
@@ -40,6 +43,73 @@ fn fixture_admx_area() {
     assert_eq!(admx.area.as_deref(), Some("WCM~AT~Network~WCM_Category"));
     assert_eq!(n.applicability.min_os_build(), Some("10.0.19041.1202"));
     assert!(!doc.nodes[0].is_leaf());
+
+    let index = DdfIndex::new(doc.nodes);
+    let by_admx = index.by_admx("wcm.admx", "wcm_minimizeconnections");
+    assert_eq!(by_admx.len(), 1);
+    assert_eq!(by_admx[0].name, "WCM_MinimizeConnections");
+    assert!(
+        index
+            .get("./device/vendor/msft/policy/config/admx_wcm/wcm_minimizeconnections")
+            .is_some()
+    );
+    let json = serde_json::to_string(&index).unwrap();
+    let back: DdfIndex = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, index);
+}
+
+/// mapping-notes: only 6 ADMX policies are backed by two nodes, an `ADMX_` one and a native one
+/// (W32Time NTP client under MixedReality, RemovableStorage WPD under Storage); the native node
+/// can sit in a non-ADMX area.
+#[test]
+fn admx_policies_backed_by_two_nodes() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let (nodes, _) = read_ddf_dir(&corpus.join("ddf/pl4nty-windows-ddf-2025-02"));
+    let index = DdfIndex::new(nodes);
+    let keys: BTreeSet<(String, String)> = index
+        .nodes()
+        .iter()
+        .filter_map(|n| n.admx_backed.as_ref())
+        .map(|a| (a.file.to_lowercase(), a.name.to_lowercase()))
+        .collect();
+    let mut doubled = Vec::new();
+    for (file, name) in &keys {
+        let areas: BTreeSet<_> = index
+            .by_admx(file, name)
+            .iter()
+            .filter_map(|n| n.policy_area())
+            .collect();
+        if areas.len() > 1 {
+            doubled.push(name.clone());
+        }
+    }
+    assert_eq!(doubled.len(), 6, "{doubled:?}");
+    let ntp: Vec<_> = index
+        .by_admx("W32Time.admx", "W32TIME_POLICY_CONFIGURE_NTPCLIENT")
+        .iter()
+        .map(|n| n.uri.as_str())
+        .collect();
+    assert_eq!(
+        ntp,
+        [
+            "./Device/Vendor/MSFT/Policy/Config/ADMX_W32Time/W32TIME_POLICY_CONFIGURE_NTPCLIENT",
+            "./Device/Vendor/MSFT/Policy/Config/MixedReality/ConfigureNtpClient",
+        ]
+    );
+    let camera = index.by_admx(
+        "ControlPanelDisplay.admx",
+        "CPL_Personalization_NoLockScreenCamera",
+    );
+    assert_eq!(camera.len(), 1);
+    assert_eq!(
+        camera[0].uri,
+        "./Device/Vendor/MSFT/Policy/Config/DeviceLock/PreventEnablingLockScreenCamera"
+    );
+    let cortana = index.by_gp_name("allowcortanaabovelock");
+    assert_eq!(cortana.len(), 1);
+    assert_eq!(cortana[0].policy_area(), Some("AboveLock"));
 }
 
 #[test]
@@ -280,6 +350,14 @@ fn legacy_monolithic_20h2() {
     let (nodes, errors) = read_ddf_dir(&dir);
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(nodes.len(), 4959);
+    // The Result twin is read-only: the index returns only the Config node.
+    let index = DdfIndex::new(nodes);
+    let block = index.by_admx("WCM.admx", "WCM_BlockNonDomain");
+    assert_eq!(block.len(), 1);
+    assert_eq!(
+        block[0].uri,
+        "./Device/Vendor/MSFT/Policy/Config/WindowsConnectionManager/ProhitConnectionToNonDomainNetworksWhenConnectedToDomainAuthenticatedNetwork"
+    );
 }
 
 fn mutated(seed: &[u8], cut: usize, flips: &[(usize, u8)]) -> Vec<u8> {

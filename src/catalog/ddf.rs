@@ -9,6 +9,7 @@
 //! which records the flavor it came from. Long descriptions and XSD bodies are not kept: the
 //! catalog is embedded in the binary and only the join, the matcher and the validator read it.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -307,6 +308,11 @@ impl DdfNode {
         Some(area)
     }
 
+    /// True for a `…/Policy/Result/…` node: the read-only effective value of a policy.
+    pub fn is_policy_result(&self) -> bool {
+        self.uri.to_ascii_lowercase().contains("/policy/result/")
+    }
+
     /// True for a node that holds a value (its format is not `node`).
     pub fn is_leaf(&self) -> bool {
         self.format.as_deref() != Some("node")
@@ -331,6 +337,106 @@ fn after_vendor_msft(uri: &str) -> Option<&str> {
     let lower = uri.to_ascii_lowercase();
     let at = lower.find("vendor/msft/")?;
     uri.get(at + "vendor/msft/".len()..)
+}
+
+/// DDF nodes in the order given, with lookups by URI, by ADMX policy and by Group Policy name.
+/// Serialized as the list of nodes; the lookups are rebuilt when it is read back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Vec<DdfNode>", into = "Vec<DdfNode>")]
+pub struct DdfIndex {
+    nodes: Vec<DdfNode>,
+    /// Lower-case URI → positions.
+    by_uri: BTreeMap<String, Vec<usize>>,
+    /// Lower-case (ADMX file, policy name) → positions of settable (non-Result) nodes.
+    by_admx: BTreeMap<(String, String), Vec<usize>>,
+    /// Lower-case GP English name → positions of settable (non-Result) nodes.
+    by_gp_name: BTreeMap<String, Vec<usize>>,
+}
+
+impl From<Vec<DdfNode>> for DdfIndex {
+    fn from(nodes: Vec<DdfNode>) -> Self {
+        DdfIndex::new(nodes)
+    }
+}
+
+impl From<DdfIndex> for Vec<DdfNode> {
+    fn from(index: DdfIndex) -> Self {
+        index.nodes
+    }
+}
+
+impl DdfIndex {
+    pub fn new(nodes: Vec<DdfNode>) -> Self {
+        let mut index = DdfIndex {
+            nodes,
+            ..DdfIndex::default()
+        };
+        for (i, node) in index.nodes.iter().enumerate() {
+            index
+                .by_uri
+                .entry(node.uri.to_lowercase())
+                .or_default()
+                .push(i);
+            if node.is_policy_result() {
+                continue;
+            }
+            if let Some(admx) = &node.admx_backed {
+                index
+                    .by_admx
+                    .entry((admx.file.to_lowercase(), admx.name.to_lowercase()))
+                    .or_default()
+                    .push(i);
+            }
+            for gp in &node.gp_mappings {
+                let positions = index
+                    .by_gp_name
+                    .entry(gp.english_name.to_lowercase())
+                    .or_default();
+                if !positions.contains(&i) {
+                    positions.push(i);
+                }
+            }
+        }
+        index
+    }
+
+    pub fn nodes(&self) -> &[DdfNode] {
+        &self.nodes
+    }
+
+    /// The node with this URI: the one spelled exactly so, else the only one that matches
+    /// ignoring case.
+    pub fn get(&self, uri: &str) -> Option<&DdfNode> {
+        let hits: Vec<&DdfNode> = self
+            .by_uri
+            .get(&uri.to_lowercase())?
+            .iter()
+            .filter_map(|&i| self.nodes.get(i))
+            .collect();
+        hits.iter()
+            .find(|n| n.uri == uri)
+            .or_else(|| if hits.len() == 1 { hits.first() } else { None })
+            .copied()
+    }
+
+    /// The settable nodes backed by this ADMX policy (file and name compared ignoring case), in
+    /// order: usually one, sometimes an `ADMX_` node and a native one (mapping-notes).
+    pub fn by_admx(&self, file: &str, name: &str) -> Vec<&DdfNode> {
+        self.positions(&self.by_admx, &(file.to_lowercase(), name.to_lowercase()))
+    }
+
+    /// The settable nodes whose Group Policy mapping names this policy (`GpEnglishName` or a
+    /// legacy mapped name, compared ignoring case). The name may be an ADMX name or an English
+    /// display name: try both.
+    pub fn by_gp_name(&self, name: &str) -> Vec<&DdfNode> {
+        self.positions(&self.by_gp_name, &name.to_lowercase())
+    }
+
+    fn positions<K: Ord>(&self, map: &BTreeMap<K, Vec<usize>>, key: &K) -> Vec<&DdfNode> {
+        map.get(key)
+            .map(|p| p.iter().filter_map(|&i| self.nodes.get(i)).collect())
+            .unwrap_or_default()
+    }
 }
 
 /// Nodes read from one DDF document, in document order, and what was odd about it.
@@ -371,7 +477,7 @@ pub fn read_ddf(bytes: &[u8]) -> Result<DdfDocument, String> {
 fn copy_result_metadata(nodes: &mut [DdfNode]) {
     const CONFIG: &str = "/Policy/Config/";
     const RESULT: &str = "/Policy/Result/";
-    let results: std::collections::BTreeMap<String, usize> = nodes
+    let results: BTreeMap<String, usize> = nodes
         .iter()
         .enumerate()
         .filter(|(_, n)| n.uri.contains(RESULT))
@@ -440,7 +546,25 @@ fn csp_name(path: &str, top_name: &str) -> String {
     }
 }
 
-fn walk(node: &Element, parent_uri: &str, csp: &str, flavor: DdfFlavor, doc: &mut DdfDocument) {
+/// Reads `top` and every `Node` below it in document order. Iterative, so that a deeply nested
+/// document cannot exhaust the stack.
+fn walk(top: &Element, path: &str, csp: &str, flavor: DdfFlavor, doc: &mut DdfDocument) {
+    let mut stack = vec![(top, path.to_string())];
+    while let Some((node, parent_uri)) = stack.pop() {
+        let uri = read_node(node, &parent_uri, csp, flavor, doc);
+        let children: Vec<_> = node.children_named("Node").collect();
+        stack.extend(children.into_iter().rev().map(|c| (c, uri.clone())));
+    }
+}
+
+/// Appends one node to `doc` and returns its URI.
+fn read_node(
+    node: &Element,
+    parent_uri: &str,
+    csp: &str,
+    flavor: DdfFlavor,
+    doc: &mut DdfDocument,
+) -> String {
     let props = node.child("DFProperties");
     let node_name = node.child_text("NodeName").unwrap_or_default();
     let dynamic = node_name.is_empty();
@@ -485,9 +609,7 @@ fn walk(node: &Element, parent_uri: &str, csp: &str, flavor: DdfFlavor, doc: &mu
         read_properties(props, &mut out, &mut doc.warnings);
     }
     doc.nodes.push(out);
-    for child in node.children_named("Node") {
-        walk(child, &uri, csp, flavor, doc);
-    }
+    uri
 }
 
 /// The local name of the first child element (`<DFFormat><int/></DFFormat>` → `int`).
@@ -1017,6 +1139,20 @@ mod tests {
             Some("./Device/Vendor/MSFT/Policy/Result/WCM/Block")
         );
         assert!(doc.nodes[6].metadata_from.is_none());
+    }
+
+    #[test]
+    fn deep_nesting_keeps_document_order() {
+        let depth = 2000;
+        let doc = format!(
+            "<MgmtTree><Node><NodeName>A</NodeName><Path>.</Path>{}{}<Node><NodeName>Z</NodeName></Node></Node></MgmtTree>",
+            "<Node><NodeName>n</NodeName>".repeat(depth),
+            "</Node>".repeat(depth)
+        );
+        let doc = read_ddf(doc.as_bytes()).unwrap();
+        assert_eq!(doc.nodes.len(), depth + 2);
+        assert_eq!(doc.nodes[depth + 1].uri, "./A/Z");
+        assert!(doc.nodes[depth].uri.ends_with("/n/n"));
     }
 
     #[test]
