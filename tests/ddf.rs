@@ -120,6 +120,10 @@ fn split_ddf_2025() {
     let (nodes, errors) = read_ddf_dir(&corpus.join("ddf/pl4nty-windows-ddf-2025-02"));
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(nodes.len(), 5815);
+    println!(
+        "serialized as JSON: {} bytes",
+        serde_json::to_vec(&nodes).unwrap().len()
+    );
     assert!(nodes.iter().all(|n| n.flavor == DdfFlavor::V2));
     let policy = |n: &DdfNode| n.csp == "Policy";
     assert_eq!(nodes.iter().filter(|n| policy(n)).count(), 3972);
@@ -371,7 +375,7 @@ fn mutated(seed: &[u8], cut: usize, flips: &[(usize, u8)]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn ddf_reader_never_panics_on_mutations(

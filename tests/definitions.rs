@@ -173,6 +173,8 @@ fn corpus_definitions() {
     let started = std::time::Instant::now();
     let index = DefinitionIndex::new(defs);
     println!("indexed in {:?}", started.elapsed());
+    let json = serde_json::to_vec(&index).unwrap();
+    println!("serialized as JSON: {} bytes", json.len());
 
     let count = |kind: DefinitionKind| {
         index
@@ -317,7 +319,7 @@ fn fixture_bytes() -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn definition_reader_never_panics_on_mutations(

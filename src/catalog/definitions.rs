@@ -181,10 +181,14 @@ pub struct ChoiceOption {
 /// `applicability` (a `…WindowsSettingApplicability` for every Windows definition).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DefinitionApplicability {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// Comma list as written: `mdm`, `mdm,microsoftSense`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub technologies: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_supported_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_supported_version: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub windows_skus: Vec<String>,
@@ -193,7 +197,9 @@ pub struct DefinitionApplicability {
 /// `occurrence`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Occurrence {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_device_occurrence: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_device_occurrence: Option<i64>,
 }
 
@@ -206,7 +212,9 @@ pub struct SettingDefinition {
     pub display_name: String,
     pub base_uri: String,
     pub offset_uri: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_definition_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
@@ -276,15 +284,16 @@ impl SettingDefinition {
     }
 }
 
-/// The option whose value, as text, equals `value` (`"1"` matches IntegerSettingValue 1 and
-/// StringSettingValue "1"). Never synthesizes an itemId: None when no option has that value.
+/// The option whose value equals `value`: numerically for an IntegerSettingValue (`"1"` and
+/// `"01"` match 1), as exact text otherwise (`"1"` matches StringSettingValue "1"). Never
+/// synthesizes an itemId: None when no option has that value.
 pub fn option_for_value<'a>(def: &'a SettingDefinition, value: &str) -> Option<&'a ChoiceOption> {
     let value = value.trim();
-    def.options.iter().find(|o| {
-        o.value
-            .as_ref()
-            .and_then(SettingValue::as_text)
-            .is_some_and(|v| v == value)
+    let number = value.parse::<i64>().ok();
+    def.options.iter().find(|o| match &o.value {
+        Some(SettingValue::Integer(Some(n))) => number == Some(*n),
+        Some(other) => other.as_text().is_some_and(|v| v == value),
+        None => false,
     })
 }
 
@@ -772,6 +781,11 @@ mod tests {
             "device_vendor_msft_policy_config_a_b_opts_3"
         );
         assert!(option_for_value(&b, "2").is_none());
+        assert_eq!(
+            option_for_value(&a, " 01 ").unwrap().item_id,
+            "device_vendor_msft_defender_configuration_x_1"
+        );
+        assert!(option_for_value(&b, "03").is_none());
         let index = DefinitionIndex::new(vec![b, a]);
         assert_eq!(
             index.definitions()[0].id,
