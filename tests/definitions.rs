@@ -270,6 +270,34 @@ fn corpus_definitions() {
         rule.id,
         "vendor_msft_firewall_mdmstore_firewallrules_{firewallrulename}_enabled"
     );
+    // Only the URI route finds these: the id does not follow the URI.
+    let quiet = index
+        .by_uri(
+            "./Device/Vendor/MSFT/Policy/QuietTime/AllowUserToChangeSetting",
+            Scope::Device,
+        )
+        .unwrap();
+    assert_eq!(
+        quiet.id,
+        "device_vendor_msft_policy_config_quiettime_allowusertochangesetting"
+    );
+    // Not a root definition (it sits in the {euicc} group), but the only one with that URI.
+    assert_eq!(
+        index
+            .by_uri(
+                "./Vendor/MSFT/eUICCs/Default/Policies/LocalUIEnabled",
+                Scope::Device
+            )
+            .map(|d| d.id.as_str()),
+        Some("device_vendor_msft_euiccs_{euicc}_policies_localuienabled")
+    );
+    // 19 settings share the ASR exclusions URI; the id route picks the one the URI names.
+    let asr = "./Vendor/MSFT/Defender/Configuration/ASROnlyPerRuleExclusions";
+    assert_eq!(index.all_by_uri(asr).len(), 19);
+    assert_eq!(
+        index.by_uri(asr, Scope::Device).map(|d| d.id.as_str()),
+        Some("device_vendor_msft_defender_configuration_asronlyperruleexclusions")
+    );
     let group = index
         .get("device_vendor_msft_defender_configuration_devicecontrol_policyrules_{ruleid}")
         .unwrap();

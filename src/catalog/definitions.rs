@@ -386,8 +386,9 @@ impl DefinitionIndex {
     /// the §7.1 rule). Tries, in order: the computed id; for a URI without `./Device`/`./User`,
     /// the id with the scope's prefix (`./Vendor/MSFT/Defender/…` is `device_vendor_msft_defender_…`);
     /// for a URI with one, the id without it; then the definitions whose baseUri+offsetUri equal
-    /// the URI (case and placeholder names ignored), if exactly one of them is a root definition.
-    /// ADMX element children share their parent's URI, so the URI route returns the parent.
+    /// the URI (case and placeholder names ignored): the only one, or the only root definition
+    /// among several. ADMX element children share their parent's URI, so the URI route returns
+    /// the parent; it returns None rather than pick among several roots.
     pub fn by_uri(&self, uri: &str, scope: Scope) -> Option<&SettingDefinition> {
         let candidate = definition_id_candidate(uri);
         if let Some(def) = self.get(&candidate) {
@@ -415,14 +416,23 @@ impl DefinitionIndex {
         [Some(key), scoped_key]
             .into_iter()
             .flatten()
-            .find_map(|k| self.unique_root_for_key(&k))
+            .find_map(|k| self.unique_for_key(&k))
     }
 
-    fn unique_root_for_key(&self, key: &str) -> Option<&SettingDefinition> {
-        let positions = self.by_uri_key.get(key)?;
-        let mut roots = positions
+    /// The only definition with this URI key, or, when several share it (an ADMX policy and its
+    /// element children), the only root definition among them.
+    fn unique_for_key(&self, key: &str) -> Option<&SettingDefinition> {
+        let hits: Vec<&SettingDefinition> = self
+            .by_uri_key
+            .get(key)?
             .iter()
             .filter_map(|&i| self.definitions.get(i))
+            .collect();
+        if let [only] = hits.as_slice() {
+            return Some(only);
+        }
+        let mut roots = hits
+            .into_iter()
             .filter(|d| d.root_definition_id.as_deref() == Some(d.id.as_str()));
         let first = roots.next()?;
         roots.next().is_none().then_some(first)
@@ -795,11 +805,12 @@ mod tests {
             .by_uri("./Vendor/MSFT/Defender/Configuration/X", Scope::Device)
             .unwrap();
         assert_eq!(found.id, "device_vendor_msft_defender_configuration_x");
-        // The child is not a root definition, so the URI route does not return it.
-        assert!(
+        // The only definition with that URI, though not a root.
+        assert_eq!(
             index
                 .by_uri("./Device/Vendor/MSFT/Policy/Config/A/B", Scope::Device)
-                .is_none()
+                .map(|d| d.id.as_str()),
+            Some("device_vendor_msft_policy_config_a_b_opts")
         );
         assert_eq!(
             index
@@ -810,6 +821,36 @@ mod tests {
         let json = serde_json::to_string(&index).unwrap();
         let back: DefinitionIndex = serde_json::from_str(&json).unwrap();
         assert_eq!(back, index);
+    }
+
+    #[test]
+    fn several_roots_on_one_uri_are_not_guessed() {
+        let defs = ["asr_a", "asr_b"]
+            .map(|id| {
+                read_definition(
+                    choice(
+                        id,
+                        ("./Vendor/MSFT/Defender", "/Configuration/Shared"),
+                        id,
+                        &[],
+                    )
+                    .as_bytes(),
+                )
+                .unwrap()
+            })
+            .to_vec();
+        let index = DefinitionIndex::new(defs);
+        assert_eq!(
+            index
+                .all_by_uri("./Vendor/MSFT/Defender/Configuration/Shared")
+                .len(),
+            2
+        );
+        assert!(
+            index
+                .by_uri("./Vendor/MSFT/Defender/Configuration/Shared", Scope::Device)
+                .is_none()
+        );
     }
 
     #[test]
