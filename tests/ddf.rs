@@ -138,6 +138,40 @@ fn split_ddf_2025() {
     assert_eq!(gp.len(), 842);
     assert_eq!(gp.iter().filter(|n| policy(n)).count(), 821);
     assert_eq!(nodes.iter().filter(|n| n.deprecated.is_some()).count(), 30);
+    let mut value_types = std::collections::BTreeMap::new();
+    for av in nodes.iter().filter_map(|n| n.allowed_values.as_ref()) {
+        *value_types
+            .entry(format!("{:?}", av.value_type))
+            .or_insert(0) += 1;
+    }
+    println!("{value_types:?}");
+    assert!(!value_types.keys().any(|k| k.starts_with("Other")));
+    assert_eq!(value_types.get("Admx"), Some(&2501));
+    assert_eq!(
+        nodes
+            .iter()
+            .filter(|n| !n.dependency_groups.is_empty())
+            .count(),
+        116
+    );
+    let (owner, group) = nodes
+        .iter()
+        .flat_map(|n| n.dependency_groups.iter().map(move |g| (n, g)))
+        .find(|(_, g)| {
+            g.friendly_id.as_deref() == Some("AllowWarningForOtherDiskEncryptionDependency")
+        })
+        .unwrap();
+    assert_eq!(owner.csp, "BitLocker");
+    let dependency = &group.dependencies[0];
+    assert_eq!(dependency.kind.as_deref(), Some("DependsOn"));
+    assert_eq!(
+        dependency.uri,
+        "Device/Vendor/MSFT/Bitlocker/AllowWarningForOtherDiskEncryption"
+    );
+    assert_eq!(
+        dependency.allowed_value.as_ref().unwrap().range,
+        Some((0, 0))
+    );
 
     let wcm = node(
         &nodes,

@@ -189,6 +189,31 @@ fn corpus_definitions() {
     assert_eq!(count(DefinitionKind::SettingGroupCollection), 99);
     assert_eq!(count(DefinitionKind::Redirect), 30);
     assert_eq!(count(DefinitionKind::ChoiceCollection), 25);
+    // Every value and value definition type in the corpus is one the reader knows.
+    let defs = index.definitions();
+    let values = defs.iter().flat_map(|d| {
+        d.options
+            .iter()
+            .filter_map(|o| o.value.as_ref())
+            .chain(d.default_value.as_ref())
+    });
+    assert!(
+        values
+            .clone()
+            .all(|v| !matches!(v, SettingValue::Other { .. }))
+    );
+    assert_eq!(
+        values
+            .filter(|v| matches!(v, SettingValue::Secret(_)))
+            .count(),
+        4
+    );
+    assert!(
+        defs.iter()
+            .filter_map(|d| d.value_definition.as_ref())
+            .all(|v| !matches!(v, ValueDefinition::Other(_)))
+    );
+    assert_eq!(defs.iter().map(|d| d.options.len()).sum::<usize>(), 27_001);
 
     let policy_config: Vec<_> = index
         .definitions()
