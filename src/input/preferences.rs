@@ -13,6 +13,11 @@ use crate::model::{
 /// RSoP reports attribute settings with elements in this namespace; they are not item data.
 const BASE_NS: &str = "http://www.microsoft.com/GroupPolicy/Settings/Base";
 
+/// Real GPP nesting is under 20 levels (task XML is the deepest). Deeper input is hostile or
+/// broken; it is cut off with a marker rather than recursed into until the stack runs out.
+const MAX_DEPTH: usize = 64;
+const TOO_DEEP: &str = "[nested too deep: not read]";
+
 /// Reads a decoded Preferences XML file. `cpassword` values are redacted here.
 pub fn read_settings(text: &str, scope: Scope, file: &str) -> Result<Vec<Setting>, String> {
     let root = xml::parse(text).map_err(|e| e.to_string())?;
@@ -77,7 +82,7 @@ pub struct FoundItem<'a> {
 /// disabled collection disables its items.
 pub fn read_items(root: &Element) -> Vec<FoundItem<'_>> {
     let mut out = Vec::new();
-    walk(root, &[], false, &mut out);
+    walk(root, &[], false, 0, &mut out);
     out
 }
 
@@ -85,13 +90,15 @@ fn walk<'a>(
     container: &'a Element,
     inherited: &[TargetingFilter],
     inherited_disabled: bool,
+    depth: usize,
     out: &mut Vec<FoundItem<'a>>,
 ) {
     for child in &container.children {
         if is_bookkeeping(child) || child.name == "Filters" {
             continue;
         }
-        if child.name == "Collection" {
+        // A collection nested too deep is kept as one item holding everything below it.
+        if child.name == "Collection" && depth < MAX_DEPTH {
             let mut filters = inherited.to_vec();
             let own = child.child("Filters").map(read_filters).unwrap_or_default();
             if !own.is_empty() {
@@ -107,6 +114,7 @@ fn walk<'a>(
                 child,
                 &filters,
                 inherited_disabled || is_disabled(child),
+                depth + 1,
                 out,
             );
             continue;
@@ -203,25 +211,40 @@ fn read_filters(filters: &Element) -> Vec<TargetingFilter> {
         .children
         .iter()
         .filter(|c| !is_bookkeeping(c))
-        .map(read_filter)
+        .map(|c| read_filter(c, 0))
         .collect()
 }
 
-fn read_filter(e: &Element) -> TargetingFilter {
+fn read_filter(e: &Element, depth: usize) -> TargetingFilter {
+    let mut attributes: Vec<Property> = e
+        .attrs
+        .iter()
+        .filter(|a| a.name != "bool" && a.name != "not")
+        .map(|a| Property {
+            name: a.name.clone(),
+            value: redact(&a.name, &a.value),
+        })
+        .collect();
+    let children = if depth < MAX_DEPTH {
+        e.children
+            .iter()
+            .map(|c| read_filter(c, depth + 1))
+            .collect()
+    } else {
+        if !e.children.is_empty() {
+            attributes.push(Property {
+                name: "children".to_string(),
+                value: TOO_DEEP.to_string(),
+            });
+        }
+        Vec::new()
+    };
     TargetingFilter {
         filter: e.name.clone(),
         bool_op: e.attr("bool").map(str::to_string),
         negate: matches!(e.attr("not"), Some("1") | Some("true")),
-        attributes: e
-            .attrs
-            .iter()
-            .filter(|a| a.name != "bool" && a.name != "not")
-            .map(|a| Property {
-                name: a.name.clone(),
-                value: redact(&a.name, &a.value),
-            })
-            .collect(),
-        children: e.children.iter().map(read_filter).collect(),
+        attributes,
+        children,
     }
 }
 
@@ -247,6 +270,17 @@ fn redact(name: &str, value: &str) -> String {
 /// Flattens an element below `path` into `path@attribute` and `path` (text) properties, children
 /// as `path/child`, in document order. `cpassword` attributes are redacted at any depth.
 pub(crate) fn flatten(e: &Element, path: &str, out: &mut Vec<Property>) {
+    flatten_at(e, path, 0, out);
+}
+
+fn flatten_at(e: &Element, path: &str, depth: usize, out: &mut Vec<Property>) {
+    if depth >= MAX_DEPTH {
+        out.push(Property {
+            name: path.to_string(),
+            value: TOO_DEEP.to_string(),
+        });
+        return;
+    }
     for attr in &e.attrs {
         out.push(Property {
             name: format!("{path}@{}", attr.name),
@@ -261,7 +295,7 @@ pub(crate) fn flatten(e: &Element, path: &str, out: &mut Vec<Property>) {
         });
     }
     for child in e.children.iter().filter(|c| c.ns != BASE_NS) {
-        flatten(child, &format!("{path}/{}", child.name), out);
+        flatten_at(child, &format!("{path}/{}", child.name), depth + 1, out);
     }
 }
 
@@ -348,6 +382,27 @@ mod tests {
         assert!(!json.contains("deep"));
         assert!(!json.contains("\"top\""));
         assert_eq!(json.matches(REDACTED).count(), 3);
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_off_not_recursed() {
+        let depth = 5000;
+        let doc = format!(
+            "<RegistrySettings>{}<Registry name=\"deep\"><Properties>{}{}</Properties><Filters>{}{}</Filters></Registry>{}</RegistrySettings>",
+            "<Collection>".repeat(depth),
+            "<a>".repeat(depth),
+            "</a>".repeat(depth),
+            "<FilterCollection>".repeat(depth),
+            "</FilterCollection>".repeat(depth),
+            "</Collection>".repeat(depth),
+        );
+        let settings = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || read_settings(&doc, Scope::Device, "deep.xml").map(|s| s.len()))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(settings, Ok(1));
     }
 
     #[test]
