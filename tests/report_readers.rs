@@ -731,3 +731,94 @@ proptest! {
         let _ = preferences::read_settings(&doc, Scope::User, "random.xml");
     }
 }
+
+/// Every Preferences file in the corpus backups gives the settings that the backup's own
+/// gpreport.xml gives for that preference type and scope: same identities, properties, targeting
+/// and state. Nested task XML is the one place they differ: GPMC writes the task's elements in
+/// schema order rather than file order, and leaves out the `Actions@Context` attribute.
+#[test]
+fn every_backup_preferences_file_matches_its_report() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let mut files = Vec::new();
+    files_named(
+        &corpus.join("gpo-backups"),
+        &|p| {
+            p.extension().is_some_and(|e| e == "xml")
+                && p.components().any(|c| c.as_os_str() == "Preferences")
+        },
+        &mut files,
+    );
+    assert_eq!(files.len(), 5);
+    let mut only_in_files = Vec::new();
+    for path in files {
+        let text_of = |p: &Path| text::decode_text(&std::fs::read(p).unwrap());
+        let scope = if path.components().any(|c| c.as_os_str() == "User") {
+            Scope::User
+        } else {
+            Scope::Device
+        };
+        let from_file = preferences::read_settings(&text_of(&path), scope, "f").unwrap();
+        assert!(!from_file.is_empty(), "{}", path.display());
+        let backup = path
+            .ancestors()
+            .find(|a| a.join("gpreport.xml").is_file())
+            .unwrap();
+        let report = read_one(&backup.join("gpreport.xml"));
+        let preference_type = |s: &Setting| match &s.id {
+            SettingId::Preference {
+                preference_type, ..
+            } => Some(*preference_type),
+            _ => None,
+        };
+        let wanted = preference_type(&from_file[0]);
+        let from_report: Vec<&Setting> = report
+            .settings
+            .iter()
+            .filter(|s| s.scope == scope && preference_type(s) == wanted)
+            .collect();
+        assert_eq!(from_report.len(), from_file.len(), "{}", path.display());
+        for (r, f) in from_report.iter().zip(&from_file) {
+            assert_eq!(r.id, f.id);
+            let (r, f) = (preference(r), preference(f));
+            assert_eq!(
+                (
+                    &r.element,
+                    &r.clsid,
+                    &r.action,
+                    r.disabled,
+                    &r.properties,
+                    &r.filters
+                ),
+                (
+                    &f.element,
+                    &f.clsid,
+                    &f.action,
+                    f.disabled,
+                    &f.properties,
+                    &f.filters
+                ),
+                "{}",
+                path.display()
+            );
+            let mut file_details: Vec<(String, String)> = f
+                .details
+                .iter()
+                .map(|d| (d.name.clone(), d.value.clone()))
+                .collect();
+            for d in &r.details {
+                let at = file_details
+                    .iter()
+                    .position(|(n, v)| *n == d.name && *v == d.value)
+                    .unwrap_or_else(|| panic!("{} only in the report: {d:?}", path.display()));
+                file_details.remove(at);
+            }
+            only_in_files.extend(file_details);
+        }
+    }
+    assert_eq!(
+        only_in_files,
+        [("Task/Actions@Context".to_string(), "Author".to_string())]
+    );
+}

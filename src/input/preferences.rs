@@ -287,8 +287,10 @@ fn flatten_at(e: &Element, path: &str, depth: usize, out: &mut Vec<Property>) {
             value: redact(&attr.name, &attr.value),
         });
     }
+    // An empty element (`<Values/>`, which reports add and Preferences files leave out) says
+    // nothing, so it gives no property.
     let text = e.text.trim();
-    if !text.is_empty() || (e.children.is_empty() && e.attrs.is_empty()) {
+    if !text.is_empty() {
         out.push(Property {
             name: path.to_string(),
             value: text.to_string(),
