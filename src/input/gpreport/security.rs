@@ -378,6 +378,140 @@ fn read_audit_setting(setting: &Element, cx: &mut Collector<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::gpreport::parse;
+    use crate::model::{Gpo, Setting};
+
+    fn computer_extension(ns: &str, payload: &str) -> Gpo {
+        let doc = format!(
+            r#"<GPO xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://www.microsoft.com/GroupPolicy/Settings"><Name>T</Name><Computer><Enabled>true</Enabled>
+            <ExtensionData><Extension xmlns:q1="http://www.microsoft.com/GroupPolicy/Settings/{ns}" xmlns:t="http://www.microsoft.com/GroupPolicy/Types" xsi:type="q1:X">{payload}</Extension><Name>{ns}</Name></ExtensionData></Computer></GPO>"#
+        );
+        parse(&doc, "t.xml").unwrap().remove(0)
+    }
+
+    fn by_id<'g>(gpo: &'g Gpo, id: &SettingId) -> &'g Setting {
+        gpo.settings.iter().find(|s| &s.id == id).unwrap()
+    }
+
+    #[test]
+    fn security_sections_get_template_ids() {
+        let gpo = computer_extension(
+            "Security",
+            r#"<q1:Account><q1:Name>LockoutBadCount</q1:Name><q1:SettingNumber>10</q1:SettingNumber><q1:Type>Account Lockout</q1:Type></q1:Account>
+            <q1:Account><q1:Name>MaxClockSkew</q1:Name><q1:SettingNumber>5</q1:SettingNumber><q1:Type>Kerberos</q1:Type></q1:Account>
+            <q1:SecurityOptions><q1:SystemAccessPolicyName>EnableGuestAccount</q1:SystemAccessPolicyName><q1:SettingNumber>0</q1:SettingNumber></q1:SecurityOptions>
+            <q1:SecurityOptions><q1:KeyName>MACHINE\X\Paths</q1:KeyName><q1:SettingStrings><q1:Value>a</q1:Value><q1:Value>b</q1:Value></q1:SettingStrings>
+              <q1:Display><q1:Name>Paths</q1:Name><q1:DisplayStrings><q1:Value>a</q1:Value><q1:Value>b</q1:Value></q1:DisplayStrings></q1:Display></q1:SecurityOptions>
+            <q1:UserRightsAssignment><q1:Name>SeDenyNetworkLogonRight</q1:Name><q1:Member><t:Name>BUILTIN\Guests</t:Name><t:SID>S-1-5-32-546</t:SID></q1:Member><q1:Member><t:Name>Local account</t:Name></q1:Member></q1:UserRightsAssignment>
+            <q1:Audit><q1:Name>AuditLogonEvents</q1:Name><q1:SuccessAttempts>true</q1:SuccessAttempts><q1:FailureAttempts>true</q1:FailureAttempts></q1:Audit>
+            <q1:EventLog><q1:Name>MaximumLogSize</q1:Name><q1:SettingNumber>196608</q1:SettingNumber><q1:Log>Security</q1:Log></q1:EventLog>
+            <q1:Mystery/>"#,
+        );
+        let lockout = by_id(&gpo, &template("System Access", "LockoutBadCount"));
+        assert_eq!(lockout.kind, SettingKind::AccountPolicy);
+        assert_eq!(lockout.value, SettingValue::Number { value: 10 });
+        by_id(&gpo, &template("Kerberos Policy", "MaxClockSkew"));
+        let guest = by_id(&gpo, &template("System Access", "EnableGuestAccount"));
+        assert_eq!(guest.kind, SettingKind::SecurityOption);
+        let paths = by_id(
+            &gpo,
+            &SettingId::Registry {
+                hive: Hive::Hklm,
+                key: "X".into(),
+                value_name: "Paths".into(),
+            },
+        );
+        assert_eq!(
+            paths.value,
+            SettingValue::TextList {
+                values: vec!["a".into(), "b".into()]
+            }
+        );
+        assert_eq!(paths.display_value.as_deref(), Some("a; b"));
+        let right = by_id(
+            &gpo,
+            &template("Privilege Rights", "SeDenyNetworkLogonRight"),
+        );
+        let SettingValue::Principals { members } = &right.value else {
+            panic!("no principals")
+        };
+        assert_eq!(members[0].sid.as_deref(), Some("S-1-5-32-546"));
+        assert_eq!(
+            members[1],
+            Principal {
+                sid: None,
+                name: Some("Local account".into())
+            }
+        );
+        let audit = by_id(&gpo, &template("Event Audit", "AuditLogonEvents"));
+        assert_eq!(
+            audit.value,
+            SettingValue::Audit {
+                success: true,
+                failure: true,
+                raw: "3".into()
+            }
+        );
+        by_id(&gpo, &template("Security Log", "MaximumLogSize"));
+        assert_eq!(gpo.settings.len(), 7);
+        assert_eq!(
+            gpo.notes.len(),
+            1,
+            "the unknown element is noted: {:?}",
+            gpo.notes
+        );
+    }
+
+    #[test]
+    fn audit_subcategories_and_firewall() {
+        let gpo = computer_extension(
+            "Auditing",
+            "<q1:AuditSetting><q1:SubcategoryName>Audit Credential Validation</q1:SubcategoryName><q1:SubcategoryGuid>{0CCE923F-69AE-11D9-BED3-505054503030}</q1:SubcategoryGuid><q1:SettingValue>2</q1:SettingValue></q1:AuditSetting>",
+        );
+        assert_eq!(
+            gpo.settings[0].id,
+            SettingId::AuditSubcategory {
+                guid: "{0cce923f-69ae-11d9-bed3-505054503030}".into()
+            }
+        );
+        assert_eq!(
+            gpo.settings[0].value,
+            SettingValue::Audit {
+                success: false,
+                failure: true,
+                raw: "2".into()
+            }
+        );
+        let gpo = computer_extension(
+            "WindowsFirewall",
+            "<q1:GlobalSettings><q1:PolicyVersion><q1:Value>538</q1:Value></q1:PolicyVersion></q1:GlobalSettings>
+             <q1:PublicProfile><q1:EnableFirewall><q1:Value>true</q1:Value></q1:EnableFirewall></q1:PublicProfile>
+             <q1:OutboundFirewallRules><q1:Version>2.30</q1:Version><q1:Action>Block</q1:Action><q1:Name>No telnet</q1:Name><q1:RPort>23</q1:RPort></q1:OutboundFirewallRules>",
+        );
+        let ids: Vec<&SettingId> = gpo.settings.iter().map(|s| &s.id).collect();
+        assert_eq!(
+            ids,
+            [
+                &SettingId::FirewallSetting {
+                    profile: "Global".into(),
+                    name: "PolicyVersion".into()
+                },
+                &SettingId::FirewallSetting {
+                    profile: "Public".into(),
+                    name: "EnableFirewall".into()
+                },
+                &SettingId::FirewallRule {
+                    id: "No telnet".into()
+                },
+            ]
+        );
+        assert_eq!(
+            gpo.settings[1].value,
+            SettingValue::Text {
+                value: "true".into()
+            }
+        );
+    }
 
     #[test]
     fn key_names_become_registry_ids() {
