@@ -364,6 +364,8 @@ pub struct PolicyPart {
     pub items: Vec<ListEntry>,
     pub explicit_value: Option<bool>,
     pub additive: Option<bool>,
+    /// `ListBox` `ValuePrefix`: the value names are this prefix plus 1, 2, 3….
+    pub value_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
