@@ -1143,7 +1143,7 @@ mod tests {
 
     #[test]
     fn deep_nesting_keeps_document_order() {
-        let depth = 2000;
+        let depth = 200;
         let doc = format!(
             "<MgmtTree><Node><NodeName>A</NodeName><Path>.</Path>{}{}<Node><NodeName>Z</NodeName></Node></Node></MgmtTree>",
             "<Node><NodeName>n</NodeName>".repeat(depth),

