@@ -2,5 +2,6 @@
 //! Intune settings catalog definitions, joined into one index that the binary embeds.
 
 pub mod admx;
+pub mod curated;
 pub mod ddf;
 pub mod definitions;
