@@ -481,3 +481,6 @@ impl<'de> Deserialize<'de> for AdmxCatalog {
         AdmxDefinitions::deserialize(deserializer).map(AdmxCatalog::from_definitions)
     }
 }
+
+#[cfg(test)]
+mod tests;
