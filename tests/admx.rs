@@ -136,6 +136,8 @@ fn mxk_25h2_set_loads_completely() {
         load.catalog.definitions().categories.len(),
         load.warnings.len()
     );
+    let json = serde_json::to_vec(&load.catalog).unwrap_or_default();
+    println!("serialized as JSON: {} bytes", json.len());
     assert!(load.errors.is_empty(), "{:?}", load.errors);
     assert_eq!(load.catalog.files().len(), 228);
     assert_eq!(load.catalog.policies().len(), 4730);

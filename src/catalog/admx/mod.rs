@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub use index::{ClaimRole, RegistryClaim};
 pub use load::{AdmxLoad, AdmxSource, discover_template_folders};
 
-use crate::model::Scope;
+use crate::model::{RegistryData, Scope};
 use index::AdmxIndex;
 
 /// Every policy of a set of ADMX files, with its names resolved, and the lookups over them.
@@ -177,6 +177,25 @@ pub enum AdmxValue {
     Delete,
     /// A form this reader does not know or a number that does not parse, kept as written.
     Unparsed { form: String, text: String },
+}
+
+impl AdmxValue {
+    /// True when registry data is this value as a Group Policy writer stores it: `decimal` as a
+    /// DWORD or, for elements with `storeAsText`, as its decimal text; `longDecimal` as a QWORD or
+    /// its text; `string` as REG_SZ or REG_EXPAND_SZ with the same text. `delete` is an
+    /// instruction, not data, and matches nothing; neither does an unparsed value.
+    pub fn matches_data(&self, data: &RegistryData) -> bool {
+        match (self, data) {
+            (AdmxValue::Decimal(n), RegistryData::Dword(d)) => n == d,
+            (AdmxValue::Decimal(n), RegistryData::String(s)) => s.trim().parse() == Ok(*n),
+            (AdmxValue::LongDecimal(n), RegistryData::Qword(q)) => n == q,
+            (AdmxValue::LongDecimal(n), RegistryData::String(s)) => s.trim().parse() == Ok(*n),
+            (AdmxValue::String(v), RegistryData::String(s) | RegistryData::ExpandString(s)) => {
+                v == s
+            }
+            _ => false,
+        }
+    }
 }
 
 /// `enabledList`, `disabledList`, `trueList`, `falseList` or an enum item's `valueList`.

@@ -552,3 +552,16 @@ fn wrong_root_and_missing_target_are_errors() {
     assert_eq!(load.errors.len(), 1);
     assert_eq!(load.errors[0].path.to_string_lossy(), "Bad.admx");
 }
+
+#[test]
+fn values_match_registry_data_as_written() {
+    use crate::model::RegistryData;
+    assert!(AdmxValue::Decimal(1).matches_data(&RegistryData::Dword(1)));
+    assert!(AdmxValue::Decimal(30).matches_data(&RegistryData::String("30".into())));
+    assert!(!AdmxValue::Decimal(1).matches_data(&RegistryData::Dword(0)));
+    assert!(!AdmxValue::Decimal(1).matches_data(&RegistryData::Qword(1)));
+    assert!(AdmxValue::LongDecimal(5).matches_data(&RegistryData::Qword(5)));
+    assert!(AdmxValue::String("on".into()).matches_data(&RegistryData::ExpandString("on".into())));
+    assert!(!AdmxValue::String("on".into()).matches_data(&RegistryData::String("On".into())));
+    assert!(!AdmxValue::Delete.matches_data(&RegistryData::None));
+}
