@@ -365,7 +365,8 @@ impl AdmxPolicy {
     /// The first presentation part shown with this label (compared as [`normalize_name`] does),
     /// the one a report's `<Name>` of a part names. Labels are not unique: 93 policies of the
     /// 25H2 set repeat one (Office leaves many empty), so when several parts share a label, match
-    /// by position in [`AdmxPolicy::presentation`], which is the order reports list parts in.
+    /// by position in [`AdmxPolicy::presentation`] (reports seem to list parts in that order; not
+    /// checked against gpreport samples here).
     pub fn part_by_label(&self, label: &str) -> Option<&PresentationPart> {
         let wanted = normalize_name(label);
         self.presentation
