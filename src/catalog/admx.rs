@@ -1,1 +1,0 @@
-//! ADMX and ADML templates, formats.md §5.
