@@ -158,43 +158,79 @@ pub enum SettingId {
         value_name: String,
     },
     /// An ADMX policy known only by its report names; the catalog turns it into a registry identity.
-    ReportPolicy { category: String, name: String },
+    ReportPolicy {
+        category: String,
+        name: String,
+    },
     /// A key of a security template section, e.g. `System Access` / `MinimumPasswordLength`,
     /// `Privilege Rights` / `SeDenyNetworkLogonRight`, `Security Log` / `MaximumLogSize`.
-    SecurityTemplate { section: String, name: String },
+    SecurityTemplate {
+        section: String,
+        name: String,
+    },
     /// An advanced audit subcategory by GUID (lower case, in braces).
-    AuditSubcategory { guid: String },
+    AuditSubcategory {
+        guid: String,
+    },
     /// An advanced audit option or global SACL by its audit.csv name (`Option:CrashOnAuditFail`).
-    AuditOption { name: String },
+    AuditOption {
+        name: String,
+    },
     /// A restricted group by SID (preferred) or account name.
-    Group { sid: Option<String>, name: Option<String> },
+    Group {
+        sid: Option<String>,
+        name: Option<String>,
+    },
     /// A system service by its short name.
-    Service { name: String },
+    Service {
+        name: String,
+    },
     /// A file or registry path whose permissions are set.
-    Path { path: String },
+    Path {
+        path: String,
+    },
     /// A firewall rule by its rule id (registry value name) or, from a report, its name.
-    FirewallRule { id: String },
+    FirewallRule {
+        id: String,
+    },
     /// A firewall profile setting (`Domain`, `Private`, `Public`, or `Global`).
-    FirewallSetting { profile: String, name: String },
+    FirewallSetting {
+        profile: String,
+        name: String,
+    },
     /// An AppLocker rule by collection (`Exe`, `Msi`, `Script`, `Dll`, `Appx`) and rule id.
-    AppLockerRule { collection: String, id: String },
+    AppLockerRule {
+        collection: String,
+        id: String,
+    },
     /// A preference item by type and `uid`; `name` is the item's `name` attribute.
     Preference {
         preference_type: PreferenceType,
         uid: Option<String>,
         name: String,
     },
-    Script { trigger: String, order: u32 },
+    Script {
+        trigger: String,
+        order: u32,
+    },
     /// A redirected known folder by KNOWNFOLDERID.
-    KnownFolder { id: String },
+    KnownFolder {
+        id: String,
+    },
     SoftwarePackage {
         product_id: Option<String>,
         name: String,
     },
     /// A certificate by store and thumbprint (or, without one, its subject).
-    Certificate { store: String, id: String },
+    Certificate {
+        store: String,
+        id: String,
+    },
     /// A setting named within an extension that has no better key (public key policy, NRPT rule).
-    Named { extension: String, name: String },
+    Named {
+        extension: String,
+        name: String,
+    },
     /// A client-side extension gpa does not read.
     Extension {
         namespace: String,
@@ -268,12 +304,22 @@ pub enum SettingValue {
         state: PolicyState,
         parts: Vec<PolicyPart>,
     },
-    Number { value: i64 },
-    Text { value: String },
-    Boolean { value: bool },
-    TextList { values: Vec<String> },
+    Number {
+        value: i64,
+    },
+    Text {
+        value: String,
+    },
+    Boolean {
+        value: bool,
+    },
+    TextList {
+        values: Vec<String>,
+    },
     /// Accounts, by SID and/or name (user rights, group members).
-    Principals { members: Vec<Principal> },
+    Principals {
+        members: Vec<Principal>,
+    },
     /// A restricted group's members and the groups it is a member of.
     GroupMembership {
         members: Vec<Principal>,
@@ -288,7 +334,9 @@ pub enum SettingValue {
     /// A Group Policy Preferences item.
     Preference(PreferenceItem),
     /// Named properties in source order (firewall rules, scripts, packages, certificates…).
-    Properties { properties: Vec<Property> },
+    Properties {
+        properties: Vec<Property>,
+    },
     /// Nothing to carry beyond the identity (an unknown extension).
     None,
 }

@@ -4,7 +4,7 @@
 //! BOM, PowerShell re-encodes to UTF-8 while keeping `encoding="utf-16"`, and some in-box ADMX files
 //! declare one encoding and are stored in another.
 
-use encoding_rs::{UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{UTF_8, UTF_16BE, UTF_16LE};
 
 /// The encoding a file was found in, for diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +21,10 @@ pub enum SniffedEncoding {
 /// not lose the whole GPO.
 pub fn decode(bytes: &[u8]) -> (String, SniffedEncoding) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return (UTF_8.decode_without_bom_handling(rest).0.into_owned(), SniffedEncoding::Utf8Bom);
+        return (
+            UTF_8.decode_without_bom_handling(rest).0.into_owned(),
+            SniffedEncoding::Utf8Bom,
+        );
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return (
@@ -41,7 +44,10 @@ pub fn decode(bytes: &[u8]) -> (String, SniffedEncoding) {
             SniffedEncoding::Utf16Le,
         );
     }
-    (UTF_8.decode_without_bom_handling(bytes).0.into_owned(), SniffedEncoding::Utf8)
+    (
+        UTF_8.decode_without_bom_handling(bytes).0.into_owned(),
+        SniffedEncoding::Utf8,
+    )
 }
 
 /// Decodes and returns only the text.
@@ -66,7 +72,10 @@ mod tests {
     #[test]
     fn utf16le_with_bom() {
         let bytes = [0xFF, 0xFE, b'<', 0, b'a', 0];
-        assert_eq!(decode(&bytes), ("<a".to_string(), SniffedEncoding::Utf16LeBom));
+        assert_eq!(
+            decode(&bytes),
+            ("<a".to_string(), SniffedEncoding::Utf16LeBom)
+        );
     }
 
     #[test]

@@ -52,7 +52,10 @@ impl Element {
 
     /// An attribute by local name, whatever its prefix. Case-sensitive, as XML is.
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|a| a.name == name).map(|a| a.value.as_str())
+        self.attrs
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| a.value.as_str())
     }
 
     /// An attribute by local name, ignoring ASCII case (ADMX from third parties varies the case).
@@ -150,7 +153,10 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
     if !stack.is_empty() {
         return Err(err(
             &reader,
-            format!("document ends inside <{}>", stack.last().map_or("", |e| &e.name)),
+            format!(
+                "document ends inside <{}>",
+                stack.last().map_or("", |e| &e.name)
+            ),
         ));
     }
     root.ok_or_else(|| err(&reader, "no root element".into()))
@@ -194,7 +200,9 @@ fn open_element(reader: &NsReader<&[u8]>, start: &BytesStart) -> Result<Element,
         }
         let (attr_ns, attr_local) = reader.resolver().resolve_attribute(attr.key);
         let value = attr
-            .normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| e.to_string())?.into_owned();
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| e.to_string())?
+            .into_owned();
         let attr_ns = namespace_text(&attr_ns);
         let attr_local = attr_local.as_ref().to_string();
         if attr_ns == XSI_NS && attr_local == "type" {
@@ -212,10 +220,7 @@ fn open_element(reader: &NsReader<&[u8]>, start: &BytesStart) -> Result<Element,
 fn resolve_qname_value(reader: &NsReader<&[u8]>, value: &str) -> (String, String) {
     let qname = quick_xml::name::QName(value);
     let (ns, local) = reader.resolver().resolve_element(qname);
-    (
-        namespace_text(&ns),
-        local.as_ref().to_string(),
-    )
+    (namespace_text(&ns), local.as_ref().to_string())
 }
 
 fn namespace_text(result: &ResolveResult) -> String {
@@ -248,7 +253,10 @@ mod tests {
             ))
         );
         let policy = ext.child("Policy").unwrap();
-        assert_eq!(policy.ns, "http://www.microsoft.com/GroupPolicy/Settings/Registry");
+        assert_eq!(
+            policy.ns,
+            "http://www.microsoft.com/GroupPolicy/Settings/Registry"
+        );
         assert_eq!(policy.child_text("Name"), Some("A & B A"));
     }
 
