@@ -835,6 +835,39 @@ mod tests {
     }
 
     #[test]
+    fn raw_files_by_family_with_superseded_and_unreadable_files() {
+        let dir = std::env::temp_dir().join(format!("gpa-raw-files-{}", std::process::id()));
+        let fdeploy = dir.join("User/Documents & Settings");
+        fs::create_dir_all(&fdeploy).unwrap();
+        fs::create_dir_all(dir.join("Machine")).unwrap();
+        fs::write(fdeploy.join("fdeploy.ini"), "").unwrap();
+        fs::write(fdeploy.join("fdeploy1.ini"), "").unwrap();
+        fs::write(dir.join("Machine/Registry.pol"), b"PReg\x01\0\0\0").unwrap();
+        // A folder where a file should be: listed by the walk, unreadable as a file.
+        let files: Vec<(String, PathBuf)> = index_files(&dir)
+            .into_iter()
+            .chain([("user/registry.pol".to_string(), dir.join("User"))])
+            .collect();
+        let raw = read_raw_files(&files);
+        assert_eq!(
+            raw.families,
+            BTreeMap::from([
+                (Family::Registry(Scope::Device), FamilyStatus::Read),
+                (Family::Registry(Scope::User), FamilyStatus::Failed),
+                (Family::FolderRedirection, FamilyStatus::Read),
+            ])
+        );
+        assert_eq!(raw.errors.len(), 1);
+        assert_eq!(raw.errors[0].path, dir.join("User"));
+        assert_eq!(raw.notes.len(), 1);
+        assert!(
+            raw.notes[0]
+                .ends_with("fdeploy.ini not read: fdeploy1.ini, which supersedes it, is present")
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn guid_shape() {
         assert!(is_guid("{31B2F340-016D-11D2-945F-00C04FB984F9}"));
         assert!(is_guid("{31b2f340-016d-11d2-945f-00c04fb984f9}"));
