@@ -3,4 +3,5 @@
 
 pub mod catalog;
 pub mod input;
+pub mod inventory;
 pub mod model;

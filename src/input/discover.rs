@@ -1,1 +1,878 @@
 //! Finds the GPOs under the paths a user gives and reads each with the right readers.
+//!
+//! Accepted: Backup-GPO roots (with or without manifest.xml, backups at any depth), single backup
+//! folders, SYSVOL-style GPO folders (`Machine`/`User` subfolders, GPT.INI if present) and GPMC /
+//! Get-GPOReport / RSoP XML reports. File and folder names are matched ignoring ASCII case, since
+//! exports are copied between file systems that keep case differently.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::backup::{self, BackupInst, BackupScheme};
+use super::reconcile::{self, Family, FamilyStatus};
+use super::{InputError, audit_csv, gpreport, gpttmpl, ini, preferences, registry_pol, text};
+use crate::model::{BackupInfo, Gpo, Scope, Setting};
+
+/// Everything read from the paths: the GPOs, and the files or folders that could not be read.
+#[derive(Debug, Default)]
+pub struct ReadOutcome {
+    pub gpos: Vec<Gpo>,
+    pub errors: Vec<InputError>,
+}
+
+/// One GPO export found on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A Backup-GPO folder (the one holding bkupInfo.xml / Backup.xml).
+    Backup(PathBuf),
+    /// A SYSVOL-style GPO folder outside any backup. `label` names it after its path below the
+    /// folder the user gave, for GPOs that record no display name.
+    GpoFolder { dir: PathBuf, label: String },
+    /// A GPMC / Get-GPOReport / RSoP XML report.
+    Report(PathBuf),
+}
+
+/// What a walk over the user's paths found.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// In walk order (paths in the order given, directory entries by name).
+    pub inputs: Vec<Input>,
+    /// `BackupInst` entries of every manifest.xml seen, by backup ID (upper case).
+    pub manifest_entries: BTreeMap<String, BackupInst>,
+    pub errors: Vec<InputError>,
+}
+
+/// Finds the GPO exports under `paths` without reading their settings.
+pub fn find_inputs(paths: &[PathBuf]) -> Discovery {
+    let mut discovery = Discovery::default();
+    let mut visited = BTreeSet::new();
+    for path in paths {
+        let before = discovery.inputs.len();
+        let errors_before = discovery.errors.len();
+        match fs::metadata(path) {
+            Err(e) => discovery.errors.push(InputError::new(path, e.to_string())),
+            Ok(meta) if meta.is_dir() => {
+                let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+                if visited.contains(&canonical) {
+                    continue;
+                }
+                let label_base = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                walk(path, &label_base, &mut discovery, &mut visited);
+            }
+            Ok(_) => given_file(path, &mut discovery, &mut visited),
+        }
+        if discovery.inputs.len() == before && discovery.errors.len() == errors_before {
+            discovery.errors.push(InputError::new(
+                path,
+                "no GPO backup, SYSVOL-style GPO folder or GPO report found",
+            ));
+        }
+    }
+    discovery
+}
+
+fn given_file(path: &Path, discovery: &mut Discovery, visited: &mut BTreeSet<PathBuf>) {
+    let name = lower_name(path);
+    let parent = match path.parent() {
+        Some(p) if p.as_os_str().is_empty() => PathBuf::from("."),
+        Some(p) => p.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    match name.as_str() {
+        "bkupinfo.xml" | "backup.xml" => discovery.inputs.push(Input::Backup(parent)),
+        "manifest.xml" => {
+            let label = parent
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            walk(&parent, &label, discovery, visited);
+        }
+        "gpt.ini" => {
+            let label = parent
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            discovery
+                .inputs
+                .push(Input::GpoFolder { dir: parent, label });
+        }
+        _ => match sniff_report(path) {
+            Ok(true) => discovery.inputs.push(Input::Report(path.to_path_buf())),
+            Ok(false) => discovery.errors.push(InputError::new(
+                path,
+                "not a GPO report; give a report XML, or the folder holding a backup or GPO",
+            )),
+            Err(e) => discovery.errors.push(InputError::new(path, e)),
+        },
+    }
+}
+
+fn walk(dir: &Path, label: &str, discovery: &mut Discovery, visited: &mut BTreeSet<PathBuf>) {
+    let canonical = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if !visited.insert(canonical) {
+        return;
+    }
+    let (files, dirs) = match list_dir(dir) {
+        Ok(listing) => listing,
+        Err(e) => {
+            discovery.errors.push(InputError::new(dir, e));
+            return;
+        }
+    };
+    if files
+        .iter()
+        .any(|(n, _)| n == "bkupinfo.xml" || n == "backup.xml")
+    {
+        discovery.inputs.push(Input::Backup(dir.to_path_buf()));
+        return;
+    }
+    if is_gpo_folder(&files, &dirs) {
+        discovery.inputs.push(Input::GpoFolder {
+            dir: dir.to_path_buf(),
+            label: label.to_string(),
+        });
+        return;
+    }
+    for (name, path) in &files {
+        if name == "manifest.xml" {
+            match read_text(path).and_then(|t| backup::read_manifest(&t)) {
+                Ok(entries) => {
+                    for entry in entries {
+                        if let Some(id) = entry.id.clone() {
+                            discovery.manifest_entries.entry(id).or_insert(entry);
+                        }
+                    }
+                }
+                Err(e) => discovery.errors.push(InputError::new(path, e)),
+            }
+        } else if name.ends_with(".xml") {
+            match sniff_report(path) {
+                Ok(true) => discovery.inputs.push(Input::Report(path.clone())),
+                Ok(false) => {}
+                Err(e) => discovery.errors.push(InputError::new(path, e)),
+            }
+        }
+    }
+    for (_, path) in &dirs {
+        let child_label = if label.is_empty() {
+            name_of(path)
+        } else {
+            format!("{label}/{}", name_of(path))
+        };
+        walk(path, &child_label, discovery, visited);
+    }
+}
+
+/// A folder is a GPO when it has GPT.INI, or a `Machine`/`User` subfolder holding a file that a
+/// GPO keeps there. Subfolders merely named `User` (a folder of user-side backups) do not count.
+fn is_gpo_folder(files: &[(String, PathBuf)], dirs: &[(String, PathBuf)]) -> bool {
+    if files.iter().any(|(n, _)| n == "gpt.ini") {
+        return true;
+    }
+    dirs.iter()
+        .filter(|(n, _)| n == "machine" || n == "user")
+        .any(|(half, d)| {
+            index_files(d).into_iter().any(|(rel, _)| {
+                classify(&format!("{half}/{rel}")).is_some_and(|(_, k)| k != FileKind::LgpoText)
+            })
+        })
+}
+
+/// True when the file is an XML report: its first few thousand characters name the GPMC settings
+/// or RSoP namespace.
+fn sniff_report(path: &Path) -> Result<bool, String> {
+    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    let (text, _) = text::decode(&bytes);
+    let head: String = text.chars().take(4096).collect();
+    Ok(
+        head.contains("http://www.microsoft.com/GroupPolicy/Settings")
+            || head.contains("http://www.microsoft.com/GroupPolicy/Rsop"),
+    )
+}
+
+/// Files and subfolders of a folder, each with its lower-case name, sorted by name.
+#[allow(clippy::type_complexity)]
+fn list_dir(dir: &Path) -> Result<(Vec<(String, PathBuf)>, Vec<(String, PathBuf)>), String> {
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    let entries = fs::read_dir(dir).map_err(|e| e.to_string())?;
+    for entry in entries {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_lowercase();
+        match fs::metadata(&path) {
+            Ok(m) if m.is_dir() => dirs.push((name, path)),
+            Ok(_) => files.push((name, path)),
+            Err(_) => files.push((name, path)),
+        }
+    }
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    dirs.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok((files, dirs))
+}
+
+/// Every file below `root`, as (relative path in lower case with `/`, real path), sorted.
+fn index_files(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let mut stack = vec![(String::new(), root.to_path_buf(), 0usize)];
+    while let Some((prefix, dir, depth)) = stack.pop() {
+        let Ok((files, dirs)) = list_dir(&dir) else {
+            continue;
+        };
+        for (name, path) in files {
+            out.push((format!("{prefix}{name}"), path));
+        }
+        // GPO folders are a few levels deep; the bound keeps a symlink loop from running away.
+        if depth < 12 {
+            for (name, path) in dirs {
+                stack.push((format!("{prefix}{name}/"), path, depth + 1));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The raw files a GPO folder holds, by what reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum FileKind {
+    RegistryPol,
+    GptTmpl,
+    /// GptTmpl.inf directly in `Machine/` (LGPO-style folders), read only without the standard one.
+    GptTmplInMachine,
+    AuditCsv,
+    Scripts,
+    PsScripts,
+    Fdeploy1,
+    Fdeploy,
+    Preferences,
+    /// LGPO text exports (`machine.txt`), noted and not read.
+    LgpoText,
+}
+
+/// Classifies a path relative to the GPO folder (lower case, `/` separators).
+fn classify(rel: &str) -> Option<(Scope, FileKind)> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let scope = match parts.first() {
+        Some(&"machine") => Scope::Device,
+        Some(&"user") => Scope::User,
+        _ => return None,
+    };
+    let rest = parts.get(1..).unwrap_or_default();
+    let kind = match rest {
+        ["registry.pol"] => FileKind::RegistryPol,
+        ["microsoft", "windows nt", "secedit", "gpttmpl.inf"] if scope == Scope::Device => {
+            FileKind::GptTmpl
+        }
+        ["gpttmpl.inf"] if scope == Scope::Device => FileKind::GptTmplInMachine,
+        ["microsoft", "windows nt", "audit", "audit.csv"] if scope == Scope::Device => {
+            FileKind::AuditCsv
+        }
+        ["scripts", "scripts.ini"] => FileKind::Scripts,
+        ["scripts", "psscripts.ini"] => FileKind::PsScripts,
+        ["documents & settings", "fdeploy1.ini"] if scope == Scope::User => FileKind::Fdeploy1,
+        ["documents & settings", "fdeploy.ini"] if scope == Scope::User => FileKind::Fdeploy,
+        ["preferences", folder, file] if file.strip_suffix(".xml") == Some(folder) => {
+            FileKind::Preferences
+        }
+        [file] if file.ends_with(".txt") => FileKind::LgpoText,
+        _ => return None,
+    };
+    Some((scope, kind))
+}
+
+/// What reading one GPO's raw files gave.
+#[derive(Debug, Default)]
+struct RawRead {
+    settings: Vec<Setting>,
+    families: BTreeMap<Family, FamilyStatus>,
+    notes: Vec<String>,
+    errors: Vec<InputError>,
+}
+
+/// Reads the raw files of the GPO folder `gpo_root` (`DomainSysvol/GPO` of a backup, or a loose
+/// folder). `files` is the index of `gpo_root`.
+fn read_raw_files(files: &[(String, PathBuf)]) -> RawRead {
+    let mut raw = RawRead::default();
+    let mut plan: Vec<(Scope, FileKind, &str, &PathBuf)> = files
+        .iter()
+        .filter_map(|(rel, path)| classify(rel).map(|(s, k)| (s, k, rel.as_str(), path)))
+        .collect();
+    plan.sort();
+    let has = |kind: FileKind| plan.iter().any(|p| p.1 == kind);
+    let (has_gpttmpl, has_fdeploy1) = (has(FileKind::GptTmpl), has(FileKind::Fdeploy1));
+    for (scope, kind, _, path) in plan {
+        let file = path.display().to_string();
+        let family = match kind {
+            FileKind::RegistryPol => Family::Registry(scope),
+            FileKind::GptTmpl | FileKind::GptTmplInMachine => Family::Security,
+            FileKind::AuditCsv => Family::Audit,
+            FileKind::Scripts | FileKind::PsScripts => Family::Scripts(scope),
+            FileKind::Fdeploy1 | FileKind::Fdeploy => Family::FolderRedirection,
+            FileKind::Preferences => Family::Preferences(scope),
+            FileKind::LgpoText => {
+                raw.notes.push(format!("LGPO text export not read: {file}"));
+                continue;
+            }
+        };
+        match kind {
+            FileKind::GptTmplInMachine if has_gpttmpl => {
+                raw.notes.push(format!(
+                    "{file} not read: the GPO also has microsoft/windows nt/SecEdit/GptTmpl.inf"
+                ));
+                continue;
+            }
+            FileKind::GptTmplInMachine => raw.notes.push(format!(
+                "GptTmpl.inf read from Machine/ rather than Machine/microsoft/windows nt/SecEdit/ ({file})"
+            )),
+            FileKind::Fdeploy if has_fdeploy1 => {
+                raw.notes.push(format!(
+                    "{file} not read: fdeploy1.ini, which supersedes it, is present"
+                ));
+                continue;
+            }
+            _ => {}
+        }
+        let result = fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| read_one(kind, scope, &bytes, &file));
+        match result {
+            Ok(settings) => {
+                raw.settings.extend(settings);
+                raw.families.entry(family).or_insert(FamilyStatus::Read);
+            }
+            Err(reason) => {
+                raw.errors.push(InputError::new(path, reason));
+                raw.families.insert(family, FamilyStatus::Failed);
+            }
+        }
+    }
+    raw
+}
+
+fn read_one(
+    kind: FileKind,
+    scope: Scope,
+    bytes: &[u8],
+    file: &str,
+) -> Result<Vec<Setting>, String> {
+    if kind == FileKind::RegistryPol {
+        return registry_pol::read_settings(bytes, scope, file);
+    }
+    let text = text::decode_text(bytes);
+    match kind {
+        FileKind::GptTmpl | FileKind::GptTmplInMachine => gpttmpl::read_settings(&text, file),
+        FileKind::AuditCsv => audit_csv::read_settings(&text, file),
+        FileKind::Scripts => Ok(ini::read_scripts(&text, scope, false, file)),
+        FileKind::PsScripts => Ok(ini::read_scripts(&text, scope, true, file)),
+        FileKind::Fdeploy1 | FileKind::Fdeploy => Ok(ini::read_folder_redirection(&text, file)),
+        FileKind::Preferences => preferences::read_settings(&text, scope, file),
+        FileKind::RegistryPol | FileKind::LgpoText => Ok(Vec::new()),
+    }
+}
+
+/// A backup folder's metadata, read before choosing among several backups of one GPO.
+#[derive(Debug)]
+struct BackupMeta {
+    dir: PathBuf,
+    info: Option<BackupInst>,
+    scheme: Option<BackupScheme>,
+    /// Where `info` came from, when not from the folder's own bkupInfo.xml.
+    info_from_manifest: bool,
+    errors: Vec<InputError>,
+}
+
+impl BackupMeta {
+    fn gpo_guid(&self) -> Option<String> {
+        self.scheme
+            .as_ref()
+            .and_then(|s| s.gpo_guid.clone())
+            .or_else(|| self.info.as_ref().and_then(|i| i.gpo_guid.clone()))
+            .map(|g| g.to_ascii_uppercase())
+    }
+
+    fn domain(&self) -> Option<String> {
+        self.scheme
+            .as_ref()
+            .and_then(|s| s.domain.clone())
+            .or_else(|| self.info.as_ref().and_then(|i| i.domain.clone()))
+    }
+
+    fn time(&self) -> Option<&str> {
+        self.info.as_ref().and_then(|i| i.time.as_deref())
+    }
+
+    fn backup_id(&self) -> String {
+        self.info
+            .as_ref()
+            .and_then(|i| i.id.clone())
+            .unwrap_or_else(|| name_of(&self.dir))
+    }
+}
+
+fn read_backup_meta(dir: &Path, manifest: &BTreeMap<String, BackupInst>) -> BackupMeta {
+    let mut meta = BackupMeta {
+        dir: dir.to_path_buf(),
+        info: None,
+        scheme: None,
+        info_from_manifest: false,
+        errors: Vec::new(),
+    };
+    let files = list_dir(dir).map(|(f, _)| f).unwrap_or_default();
+    let find = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p.clone())
+    };
+    if let Some(path) = find("bkupinfo.xml") {
+        match read_text(&path).and_then(|t| backup::read_bkup_info(&t)) {
+            Ok(info) => meta.info = Some(info),
+            Err(e) => meta.errors.push(InputError::new(path, e)),
+        }
+    }
+    if let Some(path) = find("backup.xml") {
+        match read_text(&path).and_then(|t| backup::read_backup_scheme(&t)) {
+            Ok(scheme) => meta.scheme = Some(scheme),
+            Err(e) => meta.errors.push(InputError::new(path, e)),
+        }
+    }
+    if meta.info.is_none()
+        && let Some(entry) = manifest.get(&name_of(dir).to_ascii_uppercase())
+    {
+        meta.info = Some(entry.clone());
+        meta.info_from_manifest = true;
+    }
+    meta
+}
+
+enum Job {
+    Backup {
+        meta: Box<BackupMeta>,
+        skipped: Vec<BackupMeta>,
+    },
+    GpoFolder {
+        dir: PathBuf,
+        label: String,
+    },
+    Report(PathBuf),
+}
+
+/// Reads every GPO under `paths`. A file that cannot be read is reported and the rest is still
+/// read. When one GPO (GUID and domain) has several backups, the newest `BackupTime` is taken.
+pub fn read_paths(paths: &[PathBuf]) -> ReadOutcome {
+    let discovery = find_inputs(paths);
+    let mut errors = discovery.errors;
+
+    let backup_dirs: Vec<&PathBuf> = discovery
+        .inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Backup(dir) => Some(dir),
+            _ => None,
+        })
+        .collect();
+    let metas: Vec<BackupMeta> = backup_dirs
+        .par_iter()
+        .map(|dir| read_backup_meta(dir, &discovery.manifest_entries))
+        .collect();
+
+    // Group backups of the same GPO; those without a GUID stand alone.
+    let mut groups: BTreeMap<(String, String), Vec<BackupMeta>> = BTreeMap::new();
+    let mut jobs: Vec<Job> = Vec::new();
+    for meta in metas {
+        match meta.gpo_guid() {
+            Some(guid) => {
+                let domain = meta.domain().unwrap_or_default().to_ascii_lowercase();
+                groups.entry((domain, guid)).or_default().push(meta);
+            }
+            None => jobs.push(Job::Backup {
+                meta: Box::new(meta),
+                skipped: Vec::new(),
+            }),
+        }
+    }
+    for (_, mut metas) in groups {
+        // Newest BackupTime last; equal times fall back to the folder path, so the pick is stable.
+        metas.sort_by(|a, b| (a.time(), &a.dir).cmp(&(b.time(), &b.dir)));
+        if let Some(newest) = metas.pop() {
+            jobs.push(Job::Backup {
+                meta: Box::new(newest),
+                skipped: metas,
+            });
+        }
+    }
+    for input in discovery.inputs {
+        match input {
+            Input::Backup(_) => {}
+            Input::GpoFolder { dir, label } => jobs.push(Job::GpoFolder { dir, label }),
+            Input::Report(path) => jobs.push(Job::Report(path)),
+        }
+    }
+
+    let results: Vec<(Vec<Gpo>, Vec<InputError>)> = jobs.into_par_iter().map(run_job).collect();
+    let mut gpos = Vec::new();
+    for (g, e) in results {
+        gpos.extend(g);
+        errors.extend(e);
+    }
+    gpos.sort_by(|a, b| {
+        (
+            a.display_name.to_lowercase(),
+            &a.display_name,
+            &a.guid,
+            &a.origin,
+        )
+            .cmp(&(
+                b.display_name.to_lowercase(),
+                &b.display_name,
+                &b.guid,
+                &b.origin,
+            ))
+    });
+    errors.sort_by(|a, b| (&a.path, &a.reason).cmp(&(&b.path, &b.reason)));
+    errors.dedup();
+    ReadOutcome { gpos, errors }
+}
+
+fn run_job(job: Job) -> (Vec<Gpo>, Vec<InputError>) {
+    match job {
+        Job::Backup { meta, skipped } => {
+            let (gpo, errors) = read_backup(*meta, &skipped);
+            (vec![gpo], errors)
+        }
+        Job::GpoFolder { dir, label } => {
+            let (gpo, errors) = read_gpo_folder(&dir, &label);
+            (vec![gpo], errors)
+        }
+        Job::Report(path) => match read_report(&path) {
+            Ok(gpos) => (gpos, Vec::new()),
+            Err(e) => (Vec::new(), vec![InputError::new(path, e)]),
+        },
+    }
+}
+
+fn read_report(path: &Path) -> Result<Vec<Gpo>, String> {
+    let text = read_text(path)?;
+    let file = path.display().to_string();
+    let mut gpos = gpreport::parse(&text, &file)?;
+    for gpo in &mut gpos {
+        if gpo.origin.is_empty() {
+            gpo.origin = file.clone();
+        }
+    }
+    Ok(gpos)
+}
+
+fn read_backup(meta: BackupMeta, skipped: &[BackupMeta]) -> (Gpo, Vec<InputError>) {
+    let mut errors = meta.errors.clone();
+    let dir = &meta.dir;
+    let scheme = meta.scheme.clone().unwrap_or_default();
+    let info = meta.info.clone().unwrap_or_default();
+    let mut gpo = Gpo {
+        guid: meta.gpo_guid(),
+        display_name: scheme
+            .display_name
+            .clone()
+            .or_else(|| info.display_name.clone())
+            .unwrap_or_else(|| name_of(dir)),
+        domain: meta.domain(),
+        backup: Some(BackupInfo {
+            id: Some(meta.backup_id()),
+            time: info.time.clone(),
+            comment: info.comment.clone(),
+            domain_controller: info.domain_controller.clone(),
+        }),
+        computer_enabled: scheme.computer_enabled(),
+        user_enabled: scheme.user_enabled(),
+        wmi_filter: scheme
+            .wmi_filter_name
+            .clone()
+            .or_else(|| scheme.wmi_filter.clone()),
+        machine_extensions: scheme.machine_extensions.clone(),
+        user_extensions: scheme.user_extensions.clone(),
+        origin: dir.display().to_string(),
+        ..Gpo::default()
+    };
+    if meta.info_from_manifest {
+        gpo.notes
+            .push("no bkupInfo.xml: backup time and ID taken from manifest.xml".to_string());
+    }
+    if let Some(id) = &info.id
+        && !meta.info_from_manifest
+        && !id.eq_ignore_ascii_case(&name_of(dir))
+    {
+        gpo.notes.push(format!(
+            "bkupInfo.xml gives backup ID {id}, but the folder is named {}",
+            name_of(dir)
+        ));
+    }
+    if let (Some(a), Some(b)) = (&scheme.gpo_guid, &info.gpo_guid)
+        && !a.eq_ignore_ascii_case(b)
+    {
+        gpo.notes.push(format!(
+            "Backup.xml gives GPO {a}, bkupInfo.xml gives {b}; Backup.xml is kept"
+        ));
+    }
+    if let Some(options) = scheme.options
+        && options & !3 != 0
+    {
+        gpo.notes.push(format!(
+            "Backup.xml Options {options} has bits gpa does not know (1 = user half disabled, 2 = computer half disabled)"
+        ));
+    }
+    if !skipped.is_empty() {
+        let others = skipped
+            .iter()
+            .map(|m| format!("{} ({})", m.backup_id(), m.time().unwrap_or("no time")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        gpo.notes.push(format!(
+            "took backup {} of {} (the newest); skipped {} older backup{} of this GPO: {others}",
+            meta.backup_id(),
+            meta.time().unwrap_or("no time"),
+            skipped.len(),
+            if skipped.len() == 1 { "" } else { "s" }
+        ));
+    }
+
+    let files = index_files(dir);
+    for location in &scheme.file_locations {
+        let wanted = location.to_lowercase();
+        if !files.iter().any(|(rel, _)| *rel == wanted) {
+            errors.push(InputError::new(
+                dir.join(location),
+                "listed in Backup.xml (FSObjectFile Location) but missing from the backup",
+            ));
+        }
+    }
+    let gpo_files: Vec<(String, PathBuf)> = files
+        .iter()
+        .filter_map(|(rel, path)| {
+            rel.strip_prefix("domainsysvol/gpo/")
+                .map(|r| (r.to_string(), path.clone()))
+        })
+        .collect();
+    let raw = read_raw_files(&gpo_files);
+    gpo.settings = raw.settings;
+    gpo.notes.extend(raw.notes);
+    errors.extend(raw.errors);
+
+    match files.iter().find(|(rel, _)| rel == "gpreport.xml") {
+        None => gpo.notes.push(
+            "no gpreport.xml: settings come from the raw files only, without display names, \
+             categories or links"
+                .to_string(),
+        ),
+        Some((_, path)) => {
+            let file = path.display().to_string();
+            match read_text(path).and_then(|t| {
+                gpreport::parse(&t, &file).map(|g| (g, reconcile::extension_errors(&t)))
+            }) {
+                Err(e) => errors.push(InputError::new(path, e)),
+                Ok((reports, extension_errors)) => {
+                    let count = reports.len();
+                    let pick = match &gpo.guid {
+                        Some(guid) => reports
+                            .iter()
+                            .position(|r| {
+                                r.guid
+                                    .as_deref()
+                                    .is_some_and(|g| g.eq_ignore_ascii_case(guid))
+                            })
+                            .or(if count == 1 { Some(0) } else { None }),
+                        None if count == 1 => Some(0),
+                        None => None,
+                    };
+                    match pick.and_then(|i| reports.into_iter().nth(i)) {
+                        Some(report) => reconcile::reconcile(
+                            &mut gpo,
+                            report,
+                            &file,
+                            &raw.families,
+                            &extension_errors,
+                            scheme.options.is_some(),
+                        ),
+                        None if count == 0 => gpo
+                            .notes
+                            .push(format!("{file} holds no GPO: not reconciled")),
+                        None => gpo.notes.push(format!(
+                            "{file} holds {count} GPOs, none of them this one: not reconciled"
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    (gpo, errors)
+}
+
+fn read_gpo_folder(dir: &Path, label: &str) -> (Gpo, Vec<InputError>) {
+    let mut errors = Vec::new();
+    let files = index_files(dir);
+    let folder_name = name_of(dir);
+    let mut gpo = Gpo {
+        guid: is_guid(&folder_name).then(|| folder_name.to_ascii_uppercase()),
+        computer_enabled: true,
+        user_enabled: true,
+        origin: dir.display().to_string(),
+        ..Gpo::default()
+    };
+    let mut ini_name = None;
+    if let Some((_, path)) = files.iter().find(|(rel, _)| rel == "gpt.ini") {
+        match fs::read(path) {
+            Ok(bytes) => {
+                let ini = backup::read_gpt_ini(&text::decode_text(&bytes));
+                ini_name = ini.display_name;
+                gpo.machine_extensions = ini.machine_extensions;
+                gpo.user_extensions = ini.user_extensions;
+            }
+            Err(e) => errors.push(InputError::new(path, e.to_string())),
+        }
+    }
+    gpo.display_name = match ini_name {
+        Some(name) => name,
+        None => {
+            gpo.notes
+                .push("no display name in the folder: named after its path".to_string());
+            label.to_string()
+        }
+    };
+    gpo.notes.push(
+        "SYSVOL-style folder: whether the GPO halves are enabled, its links and WMI filter are \
+         kept in Active Directory, not here; both halves are shown as enabled"
+            .to_string(),
+    );
+    let raw = read_raw_files(&files);
+    gpo.settings = raw.settings;
+    gpo.notes.extend(raw.notes);
+    errors.extend(raw.errors);
+    (gpo, errors)
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    fs::read(path)
+        .map(|b| text::decode_text(&b))
+        .map_err(|e| e.to_string())
+}
+
+fn lower_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+fn name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` with hex digits.
+fn is_guid(s: &str) -> bool {
+    let Some(inner) = s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+        return false;
+    };
+    let groups: Vec<&str> = inner.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_gpo_files_by_lower_case_path() {
+        assert_eq!(
+            classify("machine/registry.pol"),
+            Some((Scope::Device, FileKind::RegistryPol))
+        );
+        assert_eq!(
+            classify("user/registry.pol"),
+            Some((Scope::User, FileKind::RegistryPol))
+        );
+        assert_eq!(
+            classify("machine/microsoft/windows nt/secedit/gpttmpl.inf"),
+            Some((Scope::Device, FileKind::GptTmpl))
+        );
+        assert_eq!(
+            classify("user/microsoft/windows nt/secedit/gpttmpl.inf"),
+            None
+        );
+        assert_eq!(
+            classify("machine/microsoft/windows nt/audit/audit.csv"),
+            Some((Scope::Device, FileKind::AuditCsv))
+        );
+        assert_eq!(
+            classify("user/scripts/psscripts.ini"),
+            Some((Scope::User, FileKind::PsScripts))
+        );
+        assert_eq!(
+            classify("user/documents & settings/fdeploy1.ini"),
+            Some((Scope::User, FileKind::Fdeploy1))
+        );
+        assert_eq!(
+            classify("machine/preferences/registry/registry.xml"),
+            Some((Scope::Device, FileKind::Preferences))
+        );
+        assert_eq!(classify("machine/preferences/registry/other.xml"), None);
+        assert_eq!(classify("machine/comment.cmtx"), None);
+        assert_eq!(classify("gpt.ini"), None);
+        assert_eq!(
+            classify("machine/machine.txt"),
+            Some((Scope::Device, FileKind::LgpoText))
+        );
+    }
+
+    #[test]
+    fn raw_files_by_family_with_superseded_and_unreadable_files() {
+        let dir = std::env::temp_dir().join(format!("gpa-raw-files-{}", std::process::id()));
+        let fdeploy = dir.join("User/Documents & Settings");
+        fs::create_dir_all(&fdeploy).unwrap();
+        fs::create_dir_all(dir.join("Machine")).unwrap();
+        fs::write(fdeploy.join("fdeploy.ini"), "").unwrap();
+        fs::write(fdeploy.join("fdeploy1.ini"), "").unwrap();
+        fs::write(dir.join("Machine/Registry.pol"), b"PReg\x01\0\0\0").unwrap();
+        // A folder where a file should be: listed by the walk, unreadable as a file.
+        let files: Vec<(String, PathBuf)> = index_files(&dir)
+            .into_iter()
+            .chain([("user/registry.pol".to_string(), dir.join("User"))])
+            .collect();
+        let raw = read_raw_files(&files);
+        assert_eq!(
+            raw.families,
+            BTreeMap::from([
+                (Family::Registry(Scope::Device), FamilyStatus::Read),
+                (Family::Registry(Scope::User), FamilyStatus::Failed),
+                (Family::FolderRedirection, FamilyStatus::Read),
+            ])
+        );
+        assert_eq!(raw.errors.len(), 1);
+        assert_eq!(raw.errors[0].path, dir.join("User"));
+        assert_eq!(raw.notes.len(), 1);
+        assert!(
+            raw.notes[0]
+                .ends_with("fdeploy.ini not read: fdeploy1.ini, which supersedes it, is present")
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn guid_shape() {
+        assert!(is_guid("{31B2F340-016D-11D2-945F-00C04FB984F9}"));
+        assert!(is_guid("{31b2f340-016d-11d2-945f-00c04fb984f9}"));
+        assert!(!is_guid("31B2F340-016D-11D2-945F-00C04FB984F9"));
+        assert!(!is_guid("{31B2F340-016D-11D2-945F-00C04FB984F}"));
+        assert!(!is_guid("{}"));
+    }
+}

@@ -8,6 +8,7 @@ pub mod gpreport;
 pub mod gpttmpl;
 pub mod ini;
 pub mod preferences;
+pub mod reconcile;
 pub mod registry_pol;
 pub mod text;
 pub mod xml;
