@@ -185,7 +185,10 @@ fn whole_fixture_tree_in_deterministic_order() {
             "Fixture SYSVOL GPO",
             "Fixture Users",
             "Fixture Workstation",
-            "MSFT Windows 10 1909 - User"
+            "MSFT Windows 10 1909 - User",
+            "Synthetic GPP with passwords",
+            "Synthetic unknown extension and error",
+            "Windows Client Policy"
         ]
     );
     let again = read(&[common::fixtures()]);
@@ -309,10 +312,7 @@ fn a_broken_file_is_reported_and_the_rest_is_read() {
     let _ = fs::remove_dir_all(&root);
 }
 
-// Depends on the readers of the other branches (registry_pol, gpttmpl, gpreport): with the stubs
-// these settings are empty. Un-ignore once they are merged.
 #[test]
-#[ignore = "needs the registry.pol, GptTmpl.inf and gpreport readers"]
 fn newest_backup_values_and_report_reconciliation() {
     use gpa::model::{RegistryData, SettingId, SettingKind, SettingValue};
     let outcome = read(&[common::fixtures().join("backups")]);
