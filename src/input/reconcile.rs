@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 
 use crate::inventory::{kind_text, value_text};
 use crate::model::{
-    Discrepancy, Gpo, Principal, Property, RegistryOp, Scope, Setting, SettingId, SettingKind,
-    SettingValue,
+    Discrepancy, Gpo, Principal, Property, RegistryData, RegistryOp, Scope, Setting, SettingId,
+    SettingKind, SettingValue,
 };
 
 use super::xml;
@@ -483,6 +483,11 @@ pub fn compare_values(raw: &SettingValue, report: &SettingValue) -> Option<Strin
         ) => differ_properties(a, b),
         _ => {
             let (a, b) = (scalar_text(raw)?, scalar_text(report)?);
+            if let (Some(x), Some(y)) = (scalar_number(raw), scalar_number(report))
+                && x as u32 == y as u32
+            {
+                return None;
+            }
             (!a.trim().eq_ignore_ascii_case(b.trim())).then(|| differ(&a, &b))
         }
     }
@@ -503,6 +508,25 @@ fn scalar_text(value: &SettingValue) -> Option<String> {
         SettingValue::Text { value } => Some(value.clone()),
         SettingValue::Boolean { value } => Some(if *value { "1" } else { "0" }.to_string()),
         SettingValue::TextList { values } => Some(values.join("; ")),
+        _ => None,
+    }
+}
+
+/// A single value as a number, when it is one. GPMC renders 32-bit data unsigned
+/// (`LockoutDuration = -1` shows as 4294967295) and one-byte binary options as decimals, so
+/// numbers are compared as the 32-bit data they are stored as.
+fn scalar_number(value: &SettingValue) -> Option<i64> {
+    match value {
+        SettingValue::Registry(i) => match &i.data {
+            RegistryData::Dword(n) | RegistryData::DwordBigEndian(n) => Some(i64::from(*n)),
+            RegistryData::Binary(hex) if !hex.is_empty() && hex.len() <= 8 => {
+                i64::from_str_radix(hex, 16).ok()
+            }
+            RegistryData::String(s) => s.trim().parse().ok(),
+            _ => None,
+        },
+        SettingValue::Number { value } => Some(*value),
+        SettingValue::Text { value } => value.trim().parse().ok(),
         _ => None,
     }
 }

@@ -52,8 +52,14 @@ fn setting_value(e: &Element) -> SettingValue {
         };
     }
     if let Some(s) = e.child_text("SettingString") {
+        // GPMC shows the INF data as written, quotes included; the template reader strips one
+        // pair, and both must give the same value.
+        let unquoted = s
+            .strip_prefix('"')
+            .and_then(|rest| rest.strip_suffix('"'))
+            .unwrap_or(s);
         return SettingValue::Text {
-            value: s.to_string(),
+            value: unquoted.to_string(),
         };
     }
     if let Some(list) = e.child("SettingStrings") {
