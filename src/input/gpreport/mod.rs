@@ -116,7 +116,7 @@ fn half_enabled(half: Option<&Element>) -> bool {
         .unwrap_or(true)
 }
 
-fn read_link(link: &Element) -> GpoLink {
+pub(super) fn read_link(link: &Element) -> GpoLink {
     GpoLink {
         som_name: link.child_text("SOMName").unwrap_or_default().to_string(),
         som_path: link.child_text("SOMPath").unwrap_or_default().to_string(),

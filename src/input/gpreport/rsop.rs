@@ -120,20 +120,15 @@ fn read_listed(gpo: &Element, scope: Scope) -> Option<Listed> {
         links: gpo
             .children_named("Link")
             .map(|link| {
-                let som_path = link.child_text("SOMPath").unwrap_or_default();
-                GpoLink {
-                    // The RSoP names only the path; its last segment is the SOM's name.
-                    som_name: som_path.rsplit('/').next().unwrap_or_default().to_string(),
-                    som_path: som_path.to_string(),
-                    enabled: link
-                        .child_text("Enabled")
-                        .and_then(parse_bool)
-                        .unwrap_or(false),
-                    no_override: link
-                        .child_text("NoOverride")
-                        .and_then(parse_bool)
-                        .unwrap_or(false),
-                }
+                let mut read = super::read_link(link);
+                // The RSoP names only the path; its last segment is the SOM's name.
+                read.som_name = read
+                    .som_path
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                read
             })
             .collect(),
     })
