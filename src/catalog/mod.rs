@@ -2,6 +2,338 @@
 //! Intune settings catalog definitions, joined into one index that the binary embeds.
 
 pub mod admx;
+pub mod build;
 pub mod curated;
 pub mod ddf;
 pub mod definitions;
+pub mod join;
+pub mod lookup;
+pub mod stats;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Scope;
+use admx::{AdmxCatalog, RegistryClaim};
+use curated::{CuratedKey, CuratedLink};
+use ddf::{DdfIndex, DdfNode};
+use definitions::{DefinitionIndex, SettingDefinition};
+use join::{CatalogLink, Unresolved};
+
+pub use build::{CatalogSources, build_catalog};
+
+/// The file of a catalog build inside its folder (`admx-catalog/`).
+pub const CATALOG_FILE: &str = "catalog.msgpack.lz4";
+/// The human-readable summary written beside it.
+pub const BUILD_INFO_FILE: &str = "build-info.json";
+
+/// What a catalog was built from, and how much of each it holds. Folder names are relative to the
+/// corpus root; no absolute path and no time, so a rebuild is byte for byte the same.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildInfo {
+    pub admx_folders: Vec<String>,
+    pub ddf_folders: Vec<String>,
+    pub definitions_folder: String,
+    pub curated_folder: String,
+    pub admx_files: usize,
+    pub admx_policies: usize,
+    /// DDF nodes read, and those kept (settable leaves: no `…/Policy/Result/…`, no interior node).
+    pub ddf_nodes_read: usize,
+    pub ddf_nodes_kept: usize,
+    pub definitions: usize,
+    pub curated_rows: usize,
+    pub links: usize,
+    /// Files that could not be read, and files read with something skipped.
+    pub read_errors: usize,
+    pub read_warnings: usize,
+}
+
+/// Everything the catalog holds, as serialized.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct CatalogData {
+    build: BuildInfo,
+    admx: AdmxCatalog,
+    ddf: DdfIndex,
+    definitions: DefinitionIndex,
+    links: Vec<CatalogLink>,
+    unresolved: Vec<Unresolved>,
+    curated: Vec<CuratedLink>,
+}
+
+/// The joined catalog with the lookups the matcher needs.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    data: CatalogData,
+    /// (policy, scope) → positions in `links`.
+    links_by_policy: BTreeMap<(usize, Scope), Vec<usize>>,
+    /// Lower-case definition id → positions in `links`.
+    links_by_definition: BTreeMap<String, Vec<usize>>,
+    /// Lower-cased curated key → positions in `curated`.
+    curated_by_key: BTreeMap<CuratedKey, Vec<usize>>,
+}
+
+static EMBEDDED: OnceLock<Result<Catalog, String>> = OnceLock::new();
+static EMBEDDED_BYTES: &[u8] = include_bytes!("../../admx-catalog/catalog.msgpack.lz4");
+
+impl Catalog {
+    /// The catalog committed in `admx-catalog/` and compiled into the binary, read once.
+    pub fn embedded() -> Result<&'static Catalog, String> {
+        EMBEDDED
+            .get_or_init(|| Catalog::from_bytes(EMBEDDED_BYTES))
+            .as_ref()
+            .map_err(|e| format!("embedded catalog: {e}"))
+    }
+
+    /// The size of the embedded catalog file, in bytes.
+    pub fn embedded_size() -> usize {
+        EMBEDDED_BYTES.len()
+    }
+
+    /// Reads a catalog build from a folder written by `gpa catalog build`.
+    pub fn load_dir(dir: &Path) -> Result<Catalog, String> {
+        let path = dir.join(CATALOG_FILE);
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        Catalog::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Decodes a catalog file: LZ4-framed (size-prepended) MessagePack with named fields.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Catalog, String> {
+        let raw = lz4_flex::decompress_size_prepended(bytes)
+            .map_err(|e| format!("not an LZ4 catalog: {e}"))?;
+        let data: CatalogData =
+            rmp_serde::from_slice(&raw).map_err(|e| format!("malformed catalog: {e}"))?;
+        Ok(Catalog::from_data(data))
+    }
+
+    /// Encodes the catalog as [`Catalog::from_bytes`] reads it.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
+        let raw = rmp_serde::to_vec_named(&self.data).map_err(|e| e.to_string())?;
+        Ok(lz4_flex::compress_prepend_size(&raw))
+    }
+
+    /// Writes the catalog file and the build summary into `dir` (created when missing).
+    pub fn write_dir(&self, dir: &Path) -> Result<(), String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let path = dir.join(CATALOG_FILE);
+        std::fs::write(&path, self.to_bytes()?).map_err(|e| format!("{}: {e}", path.display()))?;
+        let path = dir.join(BUILD_INFO_FILE);
+        let mut info = serde_json::to_string_pretty(&self.data.build).map_err(|e| e.to_string())?;
+        info.push('\n');
+        std::fs::write(&path, info).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    fn from_parts(
+        build: BuildInfo,
+        admx: AdmxCatalog,
+        ddf: DdfIndex,
+        definitions: DefinitionIndex,
+        join: join::JoinResult,
+        curated: Vec<CuratedLink>,
+    ) -> Catalog {
+        Catalog::from_data(CatalogData {
+            build,
+            admx,
+            ddf,
+            definitions,
+            links: join.links,
+            unresolved: join.unresolved,
+            curated,
+        })
+    }
+
+    fn from_data(data: CatalogData) -> Catalog {
+        let mut links_by_policy: BTreeMap<(usize, Scope), Vec<usize>> = BTreeMap::new();
+        let mut links_by_definition: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, link) in data.links.iter().enumerate() {
+            links_by_policy
+                .entry((link.policy, link.scope))
+                .or_default()
+                .push(i);
+            if let Some(id) = &link.definition_id {
+                links_by_definition
+                    .entry(id.to_lowercase())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let mut curated_by_key: BTreeMap<CuratedKey, Vec<usize>> = BTreeMap::new();
+        for (i, row) in data.curated.iter().enumerate() {
+            curated_by_key
+                .entry(lower_key(&row.key))
+                .or_default()
+                .push(i);
+        }
+        Catalog {
+            data,
+            links_by_policy,
+            links_by_definition,
+            curated_by_key,
+        }
+    }
+
+    pub fn build_info(&self) -> &BuildInfo {
+        &self.data.build
+    }
+
+    pub fn admx(&self) -> &AdmxCatalog {
+        &self.data.admx
+    }
+
+    pub fn ddf(&self) -> &DdfIndex {
+        &self.data.ddf
+    }
+
+    pub fn definitions(&self) -> &DefinitionIndex {
+        &self.data.definitions
+    }
+
+    pub fn links(&self) -> &[CatalogLink] {
+        &self.data.links
+    }
+
+    /// What a route could not resolve when the catalog was built.
+    pub fn unresolved(&self) -> &[Unresolved] {
+        &self.data.unresolved
+    }
+
+    pub fn curated(&self) -> &[CuratedLink] {
+        &self.data.curated
+    }
+
+    /// The ADMX policies (with the part of each) that write this registry value in this scope
+    /// (see [`AdmxCatalog::registry_claims`]).
+    pub fn registry_claims(&self, scope: Scope, key: &str, value_name: &str) -> Vec<RegistryClaim> {
+        self.data.admx.registry_claims(scope, key, value_name)
+    }
+
+    /// The links of an ADMX policy in a scope: curated links first (they correct known DDF
+    /// errors), then in build order.
+    pub fn links_for(&self, policy: usize, scope: Scope) -> Vec<&CatalogLink> {
+        let mut links: Vec<&CatalogLink> = self
+            .links_by_policy
+            .get(&(policy, scope))
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.data.links.get(i))
+            .collect();
+        links.sort_by_key(|l| !l.has_route(join::Route::Curated));
+        links
+    }
+
+    /// The links whose definition is this id (ignoring case).
+    pub fn links_to_definition(&self, id: &str) -> Vec<&CatalogLink> {
+        self.links_by_definition
+            .get(&id.to_lowercase())
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.data.links.get(i))
+            .collect()
+    }
+
+    /// The links to a CSP node (URI compared ignoring case).
+    pub fn links_to_uri(&self, uri: &str) -> Vec<&CatalogLink> {
+        self.data
+            .links
+            .iter()
+            .filter(|l| l.csp_uri.eq_ignore_ascii_case(uri))
+            .collect()
+    }
+
+    pub fn definition(&self, id: &str) -> Option<&SettingDefinition> {
+        self.data.definitions.get(id)
+    }
+
+    /// The definition of a CSP URI (see [`DefinitionIndex::by_uri`]).
+    pub fn definition_for_uri(&self, uri: &str, scope: Scope) -> Option<&SettingDefinition> {
+        self.data.definitions.by_uri(uri, scope)
+    }
+
+    /// The settable DDF node with this URI (see [`DdfIndex::get`]).
+    pub fn csp_node(&self, uri: &str) -> Option<&DdfNode> {
+        self.data.ddf.get(uri)
+    }
+
+    /// The curated rows for a key; registry keys, names and GUIDs compare ignoring case.
+    pub fn curated_for(&self, key: &CuratedKey) -> Vec<&CuratedLink> {
+        self.curated_by_key
+            .get(&lower_key(key))
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.data.curated.get(i))
+            .collect()
+    }
+}
+
+/// The CSP a URI belongs to: the segment after `Vendor/MSFT/` (`Policy`, `BitLocker`, `Firewall`).
+pub fn csp_name(uri: &str) -> Option<&str> {
+    let lower = uri.to_ascii_lowercase();
+    let at = lower.find("vendor/msft/")? + "vendor/msft/".len();
+    uri.get(at..)?.split('/').next().filter(|s| !s.is_empty())
+}
+
+fn lower_key(key: &CuratedKey) -> CuratedKey {
+    match key {
+        CuratedKey::Registry { key, value_name } => CuratedKey::Registry {
+            key: key.to_lowercase(),
+            value_name: value_name.to_lowercase(),
+        },
+        CuratedKey::SecurityTemplate { section, name } => CuratedKey::SecurityTemplate {
+            section: section.to_lowercase(),
+            name: name.to_lowercase(),
+        },
+        CuratedKey::Privilege { constant } => CuratedKey::Privilege {
+            constant: constant.to_lowercase(),
+        },
+        CuratedKey::AuditSubcategory { guid } => CuratedKey::AuditSubcategory {
+            guid: guid.to_lowercase(),
+        },
+        CuratedKey::Unkeyed => CuratedKey::Unkeyed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csp_name_is_the_segment_after_vendor_msft() {
+        assert_eq!(
+            csp_name("./Device/Vendor/MSFT/Policy/Config/ADMX_WCM/WCM_MinimizeConnections"),
+            Some("Policy")
+        );
+        assert_eq!(
+            csp_name("./Vendor/MSFT/Firewall/MdmStore/DomainProfile/EnableFirewall"),
+            Some("Firewall")
+        );
+        assert_eq!(csp_name("./Device/Vendor/MSFT/"), None);
+        assert_eq!(csp_name("HKLM\\Software"), None);
+    }
+
+    #[test]
+    fn curated_keys_compare_ignoring_case() {
+        let a = CuratedKey::Registry {
+            key: "SOFTWARE\\Policies\\Microsoft\\FVE".into(),
+            value_name: "EncryptionMethodWithXtsOs".into(),
+        };
+        let b = CuratedKey::Registry {
+            key: "Software\\policies\\microsoft\\fve".into(),
+            value_name: "encryptionmethodwithxtsos".into(),
+        };
+        assert_eq!(lower_key(&a), lower_key(&b));
+    }
+
+    #[test]
+    fn a_truncated_or_foreign_catalog_is_an_error_not_a_panic() {
+        assert!(Catalog::from_bytes(b"").is_err());
+        assert!(Catalog::from_bytes(b"{\"build\":{}}").is_err());
+        let bytes = Catalog::default().to_bytes().unwrap_or_default();
+        assert!(Catalog::from_bytes(&bytes).is_ok());
+        if let Some(cut) = bytes.get(..bytes.len() / 2) {
+            assert!(Catalog::from_bytes(cut).is_err());
+        }
+    }
+}
