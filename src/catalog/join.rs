@@ -26,7 +26,8 @@ pub enum Route {
     /// hold the policy's registry key.
     CatalogKeywords,
     /// An ingested third-party template definition (`/Config/{app}~Policy~{cat}…/{Name}`) whose
-    /// category chain and name are the policy's, confirmed by a keyword equal to the policy key.
+    /// category chain and name are the policy's, confirmed by a keyword equal to the policy key
+    /// or, for Office (whose keywords hold no key), to its English category path.
     CatalogIngested,
     /// A row of a curated table (admx-catalog/curated) names the policy and the node.
     Curated,
@@ -311,7 +312,7 @@ pub fn join(
                         admx.policy(i).is_some_and(|p| {
                             p.class.applies_to(scope)
                                 && same_chain(&p.category_names, &chain)
-                                && has_keyword(def, &p.key)
+                                && (has_keyword(def, &p.key) || has_category_keyword(def, p))
                         })
                     })
                     .collect::<Vec<_>>(),
@@ -443,6 +444,19 @@ fn same_chain(names: &[String], chain: &[&str]) -> bool {
             .all(|(a, b)| a.eq_ignore_ascii_case(b))
 }
 
+/// Office definitions carry no registry key in their keywords, only the English category path
+/// (`Microsoft Access 2016\\Application Settings\\International`), which names the product version
+/// that the ADMX category names do not.
+fn has_category_keyword(def: &SettingDefinition, policy: &AdmxPolicy) -> bool {
+    if policy.category_path.is_empty() {
+        return false;
+    }
+    let path = policy.category_path.join("\\");
+    def.keywords
+        .iter()
+        .any(|k| k.trim_start_matches('\\').eq_ignore_ascii_case(&path))
+}
+
 fn has_keyword(def: &SettingDefinition, key: &str) -> bool {
     def.keywords.iter().any(|k| k.eq_ignore_ascii_case(key))
 }
@@ -493,7 +507,7 @@ fn element_links(
 }
 
 /// Records on each link the links it disagrees with:
-/// * same policy and scope, another target, and not both from the DDF;
+/// * same policy and scope, another target, and not both from the DDF nor both curated;
 /// * the same target as a curated link for another policy (the curated row wins).
 fn mark_disagreements(links: &mut [CatalogLink]) {
     let snapshot: Vec<CatalogLink> = links.to_vec();
@@ -517,10 +531,10 @@ fn mark_disagreements(links: &mut [CatalogLink]) {
             let Some(other) = snapshot.get(j) else {
                 continue;
             };
-            if j != i
-                && other.target() != target
-                && !(link.has_ddf_route() && other.has_ddf_route())
-            {
+            let both_ddf = link.has_ddf_route() && other.has_ddf_route();
+            // Curated rows tie one policy's elements to one node each (LAPS password settings).
+            let both_curated = link.has_route(Route::Curated) && other.has_route(Route::Curated);
+            if j != i && other.target() != target && !both_ddf && !both_curated {
                 link.disagrees_with.push(disagreement(other));
             }
         }
