@@ -87,9 +87,9 @@ impl Catalog {
             .map_err(|e| format!("embedded catalog: {e}"))
     }
 
-    /// The size of the embedded catalog file, in bytes.
-    pub fn embedded_size() -> usize {
-        EMBEDDED_BYTES.len()
+    /// The embedded catalog file as committed (for benchmarks and size reports).
+    pub fn embedded_bytes() -> &'static [u8] {
+        EMBEDDED_BYTES
     }
 
     /// Reads a catalog build from a folder written by `gpa catalog build`.
