@@ -26,7 +26,7 @@ use join::{CatalogLink, Unresolved};
 pub use build::{CatalogSources, build_catalog};
 
 /// The file of a catalog build inside its folder (`admx-catalog/`).
-pub const CATALOG_FILE: &str = "catalog.msgpack.lz4";
+pub const CATALOG_FILE: &str = "catalog.bin";
 /// The human-readable summary written beside it.
 pub const BUILD_INFO_FILE: &str = "build-info.json";
 
@@ -51,8 +51,8 @@ pub struct BuildInfo {
     pub read_warnings: usize,
 }
 
-/// Everything the catalog holds, as serialized.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// Everything the catalog holds.
+#[derive(Debug, Clone, Default)]
 struct CatalogData {
     build: BuildInfo,
     admx: AdmxCatalog,
@@ -61,6 +61,56 @@ struct CatalogData {
     links: Vec<CatalogLink>,
     unresolved: Vec<Unresolved>,
     curated: Vec<CuratedLink>,
+}
+
+/// The first bytes of a catalog file; the number changes with the layout.
+const FILE_MAGIC: &[u8] = b"gpa-catalog 1\n";
+const SECTIONS: usize = 5;
+
+/// The small section of a catalog file.
+#[derive(Deserialize)]
+struct CatalogMeta {
+    build: BuildInfo,
+    links: Vec<CatalogLink>,
+    unresolved: Vec<Unresolved>,
+    curated: Vec<CuratedLink>,
+}
+
+#[derive(Serialize)]
+struct CatalogMetaRef<'a> {
+    build: &'a BuildInfo,
+    links: &'a [CatalogLink],
+    unresolved: &'a [Unresolved],
+    curated: &'a [CuratedLink],
+}
+
+fn encode_section<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, String> {
+    let raw = rmp_serde::to_vec_named(value).map_err(|e| e.to_string())?;
+    Ok(lz4_flex::compress_prepend_size(&raw))
+}
+
+fn decode_section<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let raw = lz4_flex::decompress_size_prepended(bytes)
+        .map_err(|e| format!("corrupt LZ4 section: {e}"))?;
+    rmp_serde::from_slice(&raw).map_err(|e| format!("malformed section: {e}"))
+}
+
+/// Splits `len (u32 LE) + bytes` sections; an overlong length is an error, not a panic.
+fn split_sections(mut rest: &[u8]) -> Result<Vec<&[u8]>, String> {
+    let mut sections = Vec::new();
+    while !rest.is_empty() {
+        let (len, tail) = rest
+            .split_first_chunk::<4>()
+            .ok_or("truncated section length")?;
+        let len = u32::from_le_bytes(*len) as usize;
+        if len > tail.len() {
+            return Err(format!("section of {len} bytes, only {} left", tail.len()));
+        }
+        let (section, tail) = tail.split_at(len);
+        sections.push(section);
+        rest = tail;
+    }
+    Ok(sections)
 }
 
 /// The joined catalog with the lookups the matcher needs.
@@ -76,7 +126,7 @@ pub struct Catalog {
 }
 
 static EMBEDDED: OnceLock<Result<Catalog, String>> = OnceLock::new();
-static EMBEDDED_BYTES: &[u8] = include_bytes!("../../admx-catalog/catalog.msgpack.lz4");
+static EMBEDDED_BYTES: &[u8] = include_bytes!("../../admx-catalog/catalog.bin");
 
 impl Catalog {
     /// The catalog committed in `admx-catalog/` and compiled into the binary, read once.
@@ -100,19 +150,79 @@ impl Catalog {
         Catalog::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// Decodes a catalog file: LZ4-framed (size-prepended) MessagePack with named fields.
+    /// Decodes a catalog file (see [`Catalog::to_bytes`]). The sections decode in parallel.
     pub fn from_bytes(bytes: &[u8]) -> Result<Catalog, String> {
-        let raw = lz4_flex::decompress_size_prepended(bytes)
-            .map_err(|e| format!("not an LZ4 catalog: {e}"))?;
-        let data: CatalogData =
-            rmp_serde::from_slice(&raw).map_err(|e| format!("malformed catalog: {e}"))?;
-        Ok(Catalog::from_data(data))
+        let rest = bytes
+            .strip_prefix(FILE_MAGIC)
+            .ok_or("not a gpa catalog file (bad magic)")?;
+        let sections = split_sections(rest)?;
+        let [meta, admx, ddf, defs_a, defs_b] = sections.as_slice() else {
+            return Err(format!(
+                "expected {SECTIONS} sections, found {}",
+                sections.len()
+            ));
+        };
+        let ((meta, admx), (ddf, (defs_a, defs_b))) = rayon::join(
+            || {
+                rayon::join(
+                    || decode_section::<CatalogMeta>(meta),
+                    || decode_section::<AdmxCatalog>(admx),
+                )
+            },
+            || {
+                rayon::join(
+                    || decode_section::<DdfIndex>(ddf),
+                    || {
+                        rayon::join(
+                            || decode_section::<Vec<SettingDefinition>>(defs_a),
+                            || decode_section::<Vec<SettingDefinition>>(defs_b),
+                        )
+                    },
+                )
+            },
+        );
+        let meta = meta?;
+        let mut definitions = defs_a?;
+        definitions.extend(defs_b?);
+        Ok(Catalog::from_data(CatalogData {
+            build: meta.build,
+            admx: admx?,
+            ddf: ddf?,
+            definitions: DefinitionIndex::new(definitions),
+            links: meta.links,
+            unresolved: meta.unresolved,
+            curated: meta.curated,
+        }))
     }
 
-    /// Encodes the catalog as [`Catalog::from_bytes`] reads it.
+    /// Encodes the catalog: a magic line, then five sections (links, curated rows and build info;
+    /// ADMX; DDF; the definitions in two halves), each a little-endian u32 length and an LZ4 block
+    /// (size-prepended) of MessagePack with named fields. Sections let a load decode on every
+    /// core; named fields keep the readers' tagged enums and skipped fields readable.
     pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
-        let raw = rmp_serde::to_vec_named(&self.data).map_err(|e| e.to_string())?;
-        Ok(lz4_flex::compress_prepend_size(&raw))
+        let d = &self.data;
+        let meta = CatalogMetaRef {
+            build: &d.build,
+            links: &d.links,
+            unresolved: &d.unresolved,
+            curated: &d.curated,
+        };
+        let defs = d.definitions.definitions();
+        let (defs_a, defs_b) = defs.split_at(defs.len() / 2);
+        let sections = [
+            encode_section(&meta)?,
+            encode_section(&d.admx)?,
+            encode_section(&d.ddf)?,
+            encode_section(defs_a)?,
+            encode_section(defs_b)?,
+        ];
+        let mut out = FILE_MAGIC.to_vec();
+        for section in sections {
+            let len = u32::try_from(section.len()).map_err(|_| "section over 4 GiB")?;
+            out.extend_from_slice(&len.to_le_bytes());
+            out.extend_from_slice(&section);
+        }
+        Ok(out)
     }
 
     /// Writes the catalog file and the build summary into `dir` (created when missing).
@@ -330,6 +440,7 @@ mod tests {
     fn a_truncated_or_foreign_catalog_is_an_error_not_a_panic() {
         assert!(Catalog::from_bytes(b"").is_err());
         assert!(Catalog::from_bytes(b"{\"build\":{}}").is_err());
+        assert!(Catalog::from_bytes(b"gpa-catalog 1\n\xff\xff\xff\xff").is_err());
         let bytes = Catalog::default().to_bytes().unwrap_or_default();
         assert!(Catalog::from_bytes(&bytes).is_ok());
         if let Some(cut) = bytes.get(..bytes.len() / 2) {
