@@ -358,3 +358,39 @@ fn cli_lookup_and_stats_read_the_embedded_catalog() {
     assert!(out.is_ok_and(|o| o.status.code() == Some(2)));
     assert!(Path::new(gpa).exists());
 }
+
+#[test]
+fn truncated_embedded_catalog_is_an_error() {
+    let bytes = Catalog::embedded_bytes();
+    for cut in [0, 5, 14, 18, 1000, bytes.len() / 3, bytes.len() - 1] {
+        let part = bytes.get(..cut).unwrap_or_default();
+        assert!(Catalog::from_bytes(part).is_err(), "cut at {cut}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Bit flips, cuts and random bytes in a small catalog file never panic.
+    #[test]
+    fn damaged_catalog_files_never_panic(
+        flips in proptest::collection::vec((0usize..4096, 0u8..8), 0..8),
+        cut in proptest::option::of(0usize..4096),
+        noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+    ) {
+        let mut bytes = Catalog::default().to_bytes().unwrap_or_default();
+        let len = bytes.len();
+        for (at, bit) in flips {
+            if let Some(b) = bytes.get_mut(at % len.max(1)) {
+                *b ^= 1 << bit;
+            }
+        }
+        if let Some(cut) = cut {
+            bytes.truncate(cut % (len + 1));
+        }
+        let _ = Catalog::from_bytes(&bytes);
+        let mut with_noise = b"gpa-catalog 1\n".to_vec();
+        with_noise.extend(&noise);
+        let _ = Catalog::from_bytes(&with_noise);
+    }
+}

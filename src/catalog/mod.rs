@@ -90,6 +90,18 @@ fn encode_section<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, String> {
 }
 
 fn decode_section<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    // LZ4 expands at most ~255 times: a larger prepended size is corruption, and trusting it
+    // would allocate up to 4 GiB before failing.
+    let (size, block) = bytes
+        .split_first_chunk::<4>()
+        .ok_or("truncated LZ4 section")?;
+    let size = u32::from_le_bytes(*size) as usize;
+    if size > block.len().saturating_mul(255).saturating_add(64) {
+        return Err(format!(
+            "corrupt LZ4 section: {size} bytes claimed from {}",
+            block.len()
+        ));
+    }
     let raw = lz4_flex::decompress_size_prepended(bytes)
         .map_err(|e| format!("corrupt LZ4 section: {e}"))?;
     rmp_serde::from_slice(&raw).map_err(|e| format!("malformed section: {e}"))
