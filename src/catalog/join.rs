@@ -562,3 +562,115 @@ fn disagreement(link: &CatalogLink) -> Disagreement {
         routes: link.routes.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::catalog::admx::AdmxSource;
+    use crate::catalog::ddf::read_ddf_dir;
+    use crate::catalog::definitions::read_definitions_dir;
+
+    const WCM_ADMX: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<policyDefinitions xmlns="http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions" revision="1.0" schemaVersion="1.0">
+  <policyNamespaces><target prefix="wcm" namespace="Microsoft.Policies.WindowsConnectionManager" /></policyNamespaces>
+  <resources minRequiredRevision="1.0" />
+  <categories><category name="WCM_Category" displayName="Windows Connection Manager" /></categories>
+  <policies>
+    <policy name="WCM_MinimizeConnections" class="Machine" displayName="Minimize" key="Software\Policies\Microsoft\Windows\WcmSvc\GroupPolicy">
+      <parentCategory ref="WCM_Category" />
+      <elements>
+        <enum id="WCM_MinimizeConnections_Options" valueName="fMinimizeConnections">
+          <item displayName="0"><value><decimal value="0" /></value></item>
+          <item displayName="1"><value><decimal value="1" /></value></item>
+        </enum>
+      </elements>
+    </policy>
+  </policies>
+</policyDefinitions>"#;
+
+    fn fixtures() -> (AdmxCatalog, Vec<DdfNode>, Vec<SettingDefinition>) {
+        let load = AdmxCatalog::from_sources(&[AdmxSource {
+            file_base: "WCM",
+            path: "WCM.admx",
+            admx: WCM_ADMX,
+            adml: None,
+        }]);
+        assert!(load.errors.is_empty(), "{:?}", load.errors);
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-gpos/catalog");
+        let (nodes, errors) = read_ddf_dir(&root.join("ddf"));
+        assert!(errors.is_empty(), "{errors:?}");
+        let nodes = nodes
+            .into_iter()
+            .filter(|n| n.is_leaf() && !n.is_policy_result())
+            .collect();
+        let (definitions, errors) = read_definitions_dir(&root.join("definitions"));
+        assert!(errors.is_empty(), "{errors:?}");
+        (load.catalog, nodes, definitions)
+    }
+
+    #[test]
+    fn ddf_and_keywords_routes_agree_on_one_link_with_its_element_child() {
+        let (admx, nodes, definitions) = fixtures();
+        let result = join(&admx, &nodes, &DefinitionIndex::new(definitions), &[]);
+        let wcm: Vec<&CatalogLink> = result.links.iter().filter(|l| l.policy == 0).collect();
+        assert_eq!(wcm.len(), 1, "{wcm:#?}");
+        let link = wcm[0];
+        assert_eq!(link.scope, Scope::Device);
+        assert_eq!(
+            link.csp_uri,
+            "./Device/Vendor/MSFT/Policy/Config/ADMX_WCM/WCM_MinimizeConnections"
+        );
+        assert_eq!(link.routes, [Route::DdfAdmxBacked, Route::CatalogKeywords]);
+        assert!(link.disagrees_with.is_empty());
+        assert_eq!(
+            link.elements[0].definition_id.as_deref(),
+            Some(
+                "device_vendor_msft_policy_config_admx_wcm_wcm_minimizeconnections_wcm_minimizeconnections_options"
+            )
+        );
+    }
+
+    #[test]
+    fn a_second_definition_for_the_same_policy_is_a_recorded_disagreement() {
+        let (admx, nodes, mut definitions) = fixtures();
+        let Some(mut other) = definitions
+            .iter()
+            .find(|d| d.id == "device_vendor_msft_policy_config_admx_wcm_wcm_minimizeconnections")
+            .cloned()
+        else {
+            panic!("WCM definition fixture missing");
+        };
+        other.id = "device_vendor_msft_policy_config_othercsp_wcm_minimizeconnections".into();
+        other.offset_uri = "/Config/OtherCsp/WCM_MinimizeConnections".into();
+        other.root_definition_id = Some(other.id.clone());
+        definitions.push(other);
+        let result = join(&admx, &nodes, &DefinitionIndex::new(definitions), &[]);
+        let wcm: Vec<&CatalogLink> = result.links.iter().filter(|l| l.policy == 0).collect();
+        assert_eq!(wcm.len(), 2, "{wcm:#?}");
+        for link in &wcm {
+            assert_eq!(link.disagrees_with.len(), 1);
+        }
+        assert!(wcm.iter().any(|l| l.routes == [Route::CatalogKeywords]
+            && l.disagrees_with[0].routes == [Route::DdfAdmxBacked, Route::CatalogKeywords]));
+    }
+
+    #[test]
+    fn ingested_offsets_give_the_category_chain() {
+        assert_eq!(
+            ingested_chain("microsoft_edge~Policy~microsoft_edge~Startup/HomepageLocation"),
+            Some(vec!["microsoft_edge", "Startup"])
+        );
+        assert_eq!(ingested_chain("ADMX_WCM/WCM_MinimizeConnections"), None);
+        assert_eq!(ingested_chain("office16v2~Preference~L_X/L_Y"), None);
+        assert!(same_chain(
+            &["Microsoft_Edge".to_string(), "startup".to_string()],
+            &["microsoft_edge", "Startup"]
+        ));
+        assert!(!same_chain(
+            &["microsoft_edge".to_string()],
+            &["microsoft_edge", "Startup"]
+        ));
+    }
+}
