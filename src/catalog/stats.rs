@@ -47,6 +47,8 @@ pub struct CatalogStats {
     pub policy_config_definitions_unlinked: usize,
     /// What a route could not resolve at build time.
     pub unresolved_by_route: BTreeMap<String, usize>,
+    /// The `AdmxBacked` nodes whose ADMX policy is not in the catalog (or not in that scope).
+    pub unresolved_admx_backed: Vec<String>,
     pub curated_rows_by_evidence: BTreeMap<String, usize>,
 }
 
@@ -157,6 +159,10 @@ impl CatalogStats {
             *s.unresolved_by_route
                 .entry(format!("{:?}", u.route))
                 .or_default() += 1;
+            if u.route == Route::DdfAdmxBacked {
+                s.unresolved_admx_backed
+                    .push(format!("{}: {}", u.from, u.reason));
+            }
         }
         for row in catalog.curated() {
             let evidence = match row.evidence {
@@ -261,6 +267,9 @@ impl CatalogStats {
                 &format!("unresolved at build, route {route}"),
                 n.to_string(),
             );
+        }
+        for u in &self.unresolved_admx_backed {
+            line("    ", u.clone());
         }
         for (evidence, n) in &self.curated_rows_by_evidence {
             line(&format!("curated rows, evidence {evidence}"), n.to_string());
