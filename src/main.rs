@@ -1,10 +1,13 @@
 //! The `gpa` command line: a thin layer over the library.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use gpa::catalog::admx::discover_template_folders;
+use gpa::catalog::stats::CatalogStats;
+use gpa::catalog::{Catalog, CatalogSources, build_catalog, lookup};
 use gpa::input::discover;
 use gpa::inventory;
 use gpa::model::Inventory;
@@ -13,6 +16,10 @@ use gpa::model::Inventory;
 #[derive(Parser)]
 #[command(name = "gpa", version, about)]
 struct Cli {
+    /// Use the catalog built in this folder (by `gpa catalog build --out DIR`) instead of the
+    /// embedded one.
+    #[arg(long, global = true, value_name = "DIR")]
+    catalog: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -31,12 +38,55 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Build, summarize or query the MDM catalog (ADMX + Policy CSP DDF + settings catalog).
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Read the sources, join them and write the catalog files.
+    ///
+    /// Defaults are the corpus folders beside the crate (`../shared/corpus`).
+    Build {
+        /// An ADMX template folder, or a root searched for template folders (repeatable).
+        #[arg(long, value_name = "DIR")]
+        admx: Vec<PathBuf>,
+        /// A DDF v2 folder (repeatable).
+        #[arg(long, value_name = "DIR")]
+        ddf: Vec<PathBuf>,
+        /// The settings catalog definitions folder (`{id}.json` files).
+        #[arg(long, value_name = "DIR")]
+        definitions: Option<PathBuf>,
+        /// The curated tables folder.
+        #[arg(long, value_name = "DIR")]
+        curated: Option<PathBuf>,
+        /// Where to write the catalog.
+        #[arg(long, value_name = "DIR", default_value = "admx-catalog")]
+        out: PathBuf,
+    },
+    /// Print counts: policies, nodes, definitions, links by route, agreements, what is unlinked.
+    Stats {
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Everything known about a definition id, CSP URI, registry path or ADMX policy.
+    Lookup {
+        /// `device_vendor_…` id, `./Device/Vendor/MSFT/…` URI, `HKLM\Software\…\Value`,
+        /// `Software\…` with `--value`, an ADMX policy name or `File:Name`.
+        query: String,
+        /// The registry value name when QUERY is a key.
+        #[arg(long)]
+        value: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Inventory { paths, json } => run_inventory(&paths, json),
+        Command::Catalog(command) => run_catalog(command, cli.catalog.as_deref()),
     }
 }
 
@@ -64,6 +114,124 @@ fn run_inventory(paths: &[PathBuf], json: bool) -> ExitCode {
         print!("{}", inventory::render_table(&inventory));
     }
     if outcome.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn run_catalog(command: CatalogCommand, catalog_dir: Option<&Path>) -> ExitCode {
+    match command {
+        CatalogCommand::Build {
+            admx,
+            ddf,
+            definitions,
+            curated,
+            out,
+        } => run_catalog_build(admx, ddf, definitions, curated, &out),
+        CatalogCommand::Stats { json } => with_catalog(catalog_dir, |catalog| {
+            let stats = CatalogStats::of(catalog);
+            if json {
+                match serde_json::to_string_pretty(&stats) {
+                    Ok(text) => println!("{text}"),
+                    Err(e) => {
+                        eprintln!("gpa: cannot write JSON: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            } else {
+                print!("{}", stats.render());
+            }
+            ExitCode::SUCCESS
+        }),
+        CatalogCommand::Lookup { query, value } => with_catalog(catalog_dir, |catalog| {
+            let text = lookup::lookup(catalog, &query, value.as_deref());
+            if text.is_empty() {
+                eprintln!("gpa: nothing in the catalog matches {query:?}");
+                return ExitCode::from(1);
+            }
+            print!("{text}");
+            ExitCode::SUCCESS
+        }),
+    }
+}
+
+fn with_catalog(dir: Option<&Path>, run: impl FnOnce(&Catalog) -> ExitCode) -> ExitCode {
+    match dir {
+        Some(dir) => match Catalog::load_dir(dir) {
+            Ok(catalog) => run(&catalog),
+            Err(e) => {
+                eprintln!("gpa: {e}");
+                ExitCode::from(2)
+            }
+        },
+        None => match Catalog::embedded() {
+            Ok(catalog) => run(catalog),
+            Err(e) => {
+                eprintln!("gpa: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn run_catalog_build(
+    admx: Vec<PathBuf>,
+    ddf: Vec<PathBuf>,
+    definitions: Option<PathBuf>,
+    curated: Option<PathBuf>,
+    out: &Path,
+) -> ExitCode {
+    let crate_root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // GPA_CORPUS, as for the corpus tests, for checkouts that do not sit beside shared/.
+    let corpus = std::env::var_os("GPA_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate_root.join("../shared/corpus"));
+    let curated = curated.unwrap_or_else(|| crate_root.join("admx-catalog/curated"));
+    let mut sources = CatalogSources::corpus_defaults(&corpus, &curated);
+    if !admx.is_empty() {
+        sources.admx = admx
+            .iter()
+            .flat_map(|dir| {
+                let found = discover_template_folders(dir);
+                if found.is_empty() {
+                    vec![dir.clone()]
+                } else {
+                    found
+                }
+            })
+            .collect();
+    }
+    if !ddf.is_empty() {
+        sources.ddf = ddf;
+    }
+    if let Some(definitions) = definitions {
+        sources.definitions = definitions;
+    }
+    let build = match build_catalog(&sources) {
+        Ok(build) => build,
+        Err(e) => {
+            eprintln!("gpa: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for error in &build.errors {
+        eprintln!("gpa: {}: {}", error.path.display(), error.reason);
+    }
+    if let Err(e) = build.catalog.write_dir(out) {
+        eprintln!("gpa: {e}");
+        return ExitCode::from(2);
+    }
+    let info = build.catalog.build_info();
+    println!(
+        "wrote {}: {} ADMX policies, {} CSP nodes, {} definitions, {} links",
+        out.display(),
+        info.admx_policies,
+        info.ddf_nodes_kept,
+        info.definitions,
+        info.links
+    );
+    if build.errors.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
