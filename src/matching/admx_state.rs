@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::replay::{RegistryState, ReplayInstruction, ValueState};
+use super::replay::{RegistryState, ReplayInstruction, ValueState, normalize_key};
 use super::report_route;
 use crate::catalog::admx::{
     AdmxCatalog, AdmxElement, AdmxPolicy, AdmxValue, ClaimRole, ElementKind, ValueList,
@@ -425,6 +425,15 @@ fn list_item(list: Option<&ValueList>, item: usize) -> Option<&ValueListItem> {
     list.and_then(|l| l.items.get(item))
 }
 
+/// True when some item of the list writes this value with this data.
+fn list_matches(list: Option<&ValueList>, value: &ValueState) -> bool {
+    list.into_iter().flat_map(|l| l.items.iter()).any(|item| {
+        normalize_key(&item.key) == normalize_key(&value.key)
+            && item.value_name.eq_ignore_ascii_case(&value.name)
+            && item_matches(item, value)
+    })
+}
+
 /// Counts of evidence for each state. Strong evidence is the policy's own value and its
 /// enabled/disabled lists; element values only decide when those are silent, since a boolean
 /// left unchecked is also written as a deletion.
@@ -466,8 +475,11 @@ fn evaluate(policy: &AdmxPolicy, a: &Assigned) -> (PolicyState, Vec<ElementValue
                 None => {}
             },
             ClaimRole::EnabledList { item } => {
+                // A value both lists write alike (IE's RestrictFormSuggestPW writes the same
+                // Control Panel value in either state) says nothing about the state.
                 if list_item(policy.enabled_list.as_ref(), item)
                     .is_some_and(|i| item_matches(i, value))
+                    && !list_matches(policy.disabled_list.as_ref(), value)
                 {
                     tally.strong_enabled += 1;
                 }
@@ -475,6 +487,7 @@ fn evaluate(policy: &AdmxPolicy, a: &Assigned) -> (PolicyState, Vec<ElementValue
             ClaimRole::DisabledList { item } => {
                 if list_item(policy.disabled_list.as_ref(), item)
                     .is_some_and(|i| item_matches(i, value))
+                    && !list_matches(policy.enabled_list.as_ref(), value)
                 {
                     tally.strong_disabled += 1;
                 }
@@ -501,6 +514,11 @@ fn evaluate(policy: &AdmxPolicy, a: &Assigned) -> (PolicyState, Vec<ElementValue
         (false, false) if tally.weak_disabled > 0 => PolicyState::Disabled,
         (false, false) => PolicyState::Unknown,
     };
+    // A Disabled policy has no element values: its elements are deleted, which the evidence
+    // keeps, and neither GPMC nor MDM shows values for it.
+    if state == PolicyState::Disabled {
+        return (state, Vec::new());
+    }
     let elements = policy
         .elements
         .iter()

@@ -7,7 +7,7 @@ pub mod replay;
 pub mod report_route;
 
 pub use admx_state::{
-    AdmxState, Ambiguity, ElementValue, ElementValueData, Evidence, ExtraRegistrySetting,
+    AdmxState, Ambiguity, Decision, ElementValue, ElementValueData, Evidence, ExtraRegistrySetting,
     RecoveredPolicy, Route, UnresolvedReportPolicy, recover_admx_state,
 };
 pub use report_route::resolve_report_policy;

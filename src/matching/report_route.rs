@@ -71,7 +71,18 @@ pub fn resolve_report_policy(
     let SettingValue::Policy { state, parts } = &report.value else {
         return None;
     };
-    let found = admx.policies_by_display(report.scope, category, name);
+    let mut notes = Vec::new();
+    let mut found = admx.policies_by_display(report.scope, category, name);
+    if found.is_empty() {
+        found = by_name_alone(admx, report.scope, name);
+        if let Some(first) = found.first() {
+            notes.push(format!(
+                "category path differs: report {:?}, templates {:?}",
+                category,
+                first.category_display_path()
+            ));
+        }
+    }
     let Some((policy, index)) = found
         .iter()
         .find_map(|p| index_of(admx, p).map(|i| (*p, i)))
@@ -83,7 +94,6 @@ pub fn resolve_report_policy(
             name: name.clone(),
         }));
     };
-    let mut notes = Vec::new();
     let distinct: BTreeSet<(String, String)> = found
         .iter()
         .map(|p| {
@@ -147,6 +157,33 @@ pub fn resolve_report_policy(
         ambiguities: Vec::new(),
         notes,
     }))
+}
+
+/// Policies of this scope with this display name in any category, when they are all one policy
+/// (the same file and name, loaded from several folders): templates move policies between
+/// categories (Windows Update's moved under "Manage end user experience" and others), and a report
+/// written with older templates keeps the old path. Several distinct policies resolve nothing.
+fn by_name_alone<'a>(admx: &'a AdmxCatalog, scope: Scope, name: &str) -> Vec<&'a AdmxPolicy> {
+    let wanted = normalize_name(name);
+    let found: Vec<&AdmxPolicy> = admx
+        .policies()
+        .iter()
+        .filter(|p| p.class.applies_to(scope) && normalize_name(&p.display_name) == wanted)
+        .collect();
+    let distinct: BTreeSet<(String, String)> = found
+        .iter()
+        .map(|p| {
+            (
+                p.file_base.to_ascii_lowercase(),
+                p.name.to_ascii_lowercase(),
+            )
+        })
+        .collect();
+    if distinct.len() == 1 {
+        found
+    } else {
+        Vec::new()
+    }
 }
 
 /// The element a report part edits: the presentation part at the same position when its label
