@@ -11,3 +11,6 @@ pub use admx_state::{
     RecoveredPolicy, Route, UnresolvedReportPolicy, recover_admx_state,
 };
 pub use report_route::resolve_report_policy;
+
+#[cfg(test)]
+mod tests;

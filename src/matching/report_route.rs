@@ -186,26 +186,19 @@ fn by_name_alone<'a>(admx: &'a AdmxCatalog, scope: Scope, name: &str) -> Vec<&'a
     }
 }
 
-/// The element a report part edits: the presentation part at the same position when its label
-/// agrees, else the n-th part with that label for the n-th report part so labelled (labels
-/// repeat in 93 policies of the 25H2 set).
+/// The element a report part edits: the n-th presentation part with the part's label for the
+/// n-th report part so labelled. Labels repeat (93 policies of the 25H2 set), and a report may or
+/// may not list static text parts, so positions alone would misplace parts.
 fn part_element<'p>(
     policy: &'p AdmxPolicy,
     parts: &[PolicyPart],
     k: usize,
 ) -> Option<&'p AdmxElement> {
-    let part = parts.get(k)?;
-    let label = normalize_name(&part.label);
-    if let Some(same) = policy.presentation.get(k)
-        && normalize_name(&same.label) == label
-        && let Some(element) = same.ref_id.as_deref().and_then(|id| policy.element(id))
-    {
-        return Some(element);
-    }
+    let label = normalize_name(&parts.get(k)?.label);
     let earlier = parts
         .iter()
         .take(k)
-        .filter(|p| normalize_name(&p.label) == label)
+        .filter(|p| p.element != "Text" && normalize_name(&p.label) == label)
         .count();
     policy
         .presentation
