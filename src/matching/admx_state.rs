@@ -126,7 +126,7 @@ pub struct Ambiguity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
-    /// The GPO's report names exactly one of the claimants.
+    /// The GPO's report names the owner (every claimant it names owns the value).
     Report,
     /// One claimant names the value itself; the others only claim its whole key (a `list`).
     ExactOverList,
@@ -244,31 +244,33 @@ fn from_registry(
         .collect();
     let mut assigned: BTreeMap<usize, Assigned> = BTreeMap::new();
     for (position, (value, candidates)) in claimed.iter().enumerate() {
-        let (owner, decision) = if let [only] = candidates.as_slice() {
-            (only, None)
+        let (owners, decision) = if let [only] = candidates.as_slice() {
+            (vec![only], None)
         } else {
-            let Some((owner, decision)) = choose_owner(candidates, named, position, &claimed)
+            let Some((owners, decision)) = choose_owners(candidates, named, position, &claimed)
             else {
                 continue;
             };
-            (owner, Some(decision))
+            (owners, Some(decision))
         };
-        let entry = assigned.entry(owner.0).or_default();
-        for role in &owner.1 {
-            entry.values.push((*role, value));
-        }
-        entry.settings.extend(value.touched.iter().copied());
-        if let Some(decided_by) = decision {
-            entry.ambiguities.push(Ambiguity {
-                key: value.key.clone(),
-                value_name: value.name.clone(),
-                candidates: candidates
-                    .iter()
-                    .filter_map(|(p, _)| admx.policy(*p))
-                    .map(|p| format!("{}:{}", p.file_base, p.name))
-                    .collect(),
-                decided_by,
-            });
+        for owner in owners {
+            let entry = assigned.entry(owner.0).or_default();
+            for role in &owner.1 {
+                entry.values.push((*role, value));
+            }
+            entry.settings.extend(value.touched.iter().copied());
+            if let Some(decided_by) = decision {
+                entry.ambiguities.push(Ambiguity {
+                    key: value.key.clone(),
+                    value_name: value.name.clone(),
+                    candidates: candidates
+                        .iter()
+                        .filter_map(|(p, _)| admx.policy(*p))
+                        .map(|p| format!("{}:{}", p.file_base, p.name))
+                        .collect(),
+                    decided_by,
+                });
+            }
         }
     }
     for instruction in &state.key_instructions {
@@ -361,31 +363,29 @@ fn is_exact(roles: &[ClaimRole]) -> bool {
         .any(|r| !matches!(r, ClaimRole::ListEntry { .. }))
 }
 
-/// Owner of a value with several claimants: the report's, else the exact claim over a list-key
-/// claim, else the one whose other values are present, else the first in catalog order.
-fn choose_owner<'c>(
+/// Owners of a value with several claimants: the ones the report names (all of them when it
+/// names several: each is configured, and each writes the value), else the exact claim over a
+/// list-key claim, else the one whose other values are present, else the first in catalog order.
+fn choose_owners<'c>(
     candidates: &'c [(usize, Vec<ClaimRole>)],
     named: &BTreeSet<usize>,
     position: usize,
     claimed: &[(&ValueState, Claimants)],
-) -> Option<(&'c (usize, Vec<ClaimRole>), Decision)> {
+) -> Option<(Vec<&'c (usize, Vec<ClaimRole>)>, Decision)> {
     let mut pool: Vec<&(usize, Vec<ClaimRole>)> = candidates.iter().collect();
     let by_report: Vec<_> = pool
         .iter()
         .copied()
         .filter(|(p, _)| named.contains(p))
         .collect();
-    if let [one] = by_report.as_slice() {
-        return Some((one, Decision::Report));
-    }
     if !by_report.is_empty() {
-        pool = by_report;
+        return Some((by_report, Decision::Report));
     }
     let exact: Vec<_> = pool.iter().copied().filter(|(_, r)| is_exact(r)).collect();
     if let [one] = exact.as_slice()
         && pool.len() > 1
     {
-        return Some((one, Decision::ExactOverList));
+        return Some((vec![one], Decision::ExactOverList));
     }
     if !exact.is_empty() {
         pool = exact;
@@ -406,8 +406,10 @@ fn choose_owner<'c>(
         .map(|(c, _)| *c)
         .collect();
     match leaders.as_slice() {
-        [one] if best > 0 => Some((one, Decision::OtherValues)),
-        _ => pool.first().map(|first| (*first, Decision::CatalogOrder)),
+        [one] if best > 0 => Some((vec![*one], Decision::OtherValues)),
+        _ => pool
+            .first()
+            .map(|first| (vec![*first], Decision::CatalogOrder)),
     }
 }
 
@@ -423,6 +425,28 @@ fn item_matches(item: &ValueListItem, value: &ValueState) -> bool {
 
 fn list_item(list: Option<&ValueList>, item: usize) -> Option<&ValueListItem> {
     list.and_then(|l| l.items.get(item))
+}
+
+fn is_boolean(policy: &AdmxPolicy, element: usize) -> bool {
+    policy
+        .elements
+        .get(element)
+        .is_some_and(|e| matches!(e.kind, ElementKind::Boolean { .. }))
+}
+
+/// True when a boolean element's own value reads as checked.
+fn boolean_is_true(policy: &AdmxPolicy, element: usize, value: &ValueState) -> bool {
+    let Some(ElementKind::Boolean { true_value, .. }) =
+        policy.elements.get(element).map(|e| &e.kind)
+    else {
+        return false;
+    };
+    match (true_value, &value.data) {
+        (Some(AdmxValue::Delete), _) => value.deleted,
+        (Some(expected), Some(data)) => expected.matches_data(data),
+        (None, Some(data)) => *data == RegistryData::Dword(1),
+        (_, None) => false,
+    }
 }
 
 /// True when some item of the list writes this value with this data.
@@ -492,10 +516,23 @@ fn evaluate(policy: &AdmxPolicy, a: &Assigned) -> (PolicyState, Vec<ElementValue
                     tally.strong_disabled += 1;
                 }
             }
+            // A check box written false is what Disabled writes too (falseValue, or a
+            // deletion): GPMC reads it as Disabled unless something else says Enabled.
+            ClaimRole::Element { element } if is_boolean(policy, element) => {
+                if boolean_is_true(policy, element, value) {
+                    tally.weak_enabled += 1;
+                } else if value.data.is_some() || value.deleted {
+                    tally.weak_disabled += 1;
+                }
+            }
+            ClaimRole::BooleanFalseList { .. } => {
+                if value.data.is_some() || value.deleted {
+                    tally.weak_disabled += 1;
+                }
+            }
             ClaimRole::Element { .. }
             | ClaimRole::ListEntry { .. }
             | ClaimRole::BooleanTrueList { .. }
-            | ClaimRole::BooleanFalseList { .. }
             | ClaimRole::EnumValueList { .. } => {
                 if value.data.is_some() {
                     tally.weak_enabled += 1;

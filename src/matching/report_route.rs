@@ -74,7 +74,7 @@ pub fn resolve_report_policy(
     let mut notes = Vec::new();
     let mut found = admx.policies_by_display(report.scope, category, name);
     if found.is_empty() {
-        found = by_name_alone(admx, report.scope, name);
+        found = by_name_alone(admx, report.scope, category, name);
         if let Some(first) = found.first() {
             notes.push(format!(
                 "category path differs: report {:?}, templates {:?}",
@@ -159,16 +159,29 @@ pub fn resolve_report_policy(
     }))
 }
 
-/// Policies of this scope with this display name in any category, when they are all one policy
-/// (the same file and name, loaded from several folders): templates move policies between
-/// categories (Windows Update's moved under "Manage end user experience" and others), and a report
-/// written with older templates keeps the old path. Several distinct policies resolve nothing.
-fn by_name_alone<'a>(admx: &'a AdmxCatalog, scope: Scope, name: &str) -> Vec<&'a AdmxPolicy> {
+/// Policies of this scope with this display name elsewhere under the same root category, when
+/// they are all one policy (the same file and name, loaded from several folders): templates move
+/// and rename categories (Windows Update's moved under "Manage end user experience", "Windows
+/// Defender Antivirus" became "Microsoft Defender Antivirus"), and a report written with older
+/// templates keeps the old path. Other roots are other products (Chrome and Edge share many
+/// display names), and several distinct policies resolve nothing.
+fn by_name_alone<'a>(
+    admx: &'a AdmxCatalog,
+    scope: Scope,
+    category: &str,
+    name: &str,
+) -> Vec<&'a AdmxPolicy> {
     let wanted = normalize_name(name);
+    let root = |path: &str| normalize_name(path.split('/').next().unwrap_or_default());
+    let wanted_root = root(category);
     let found: Vec<&AdmxPolicy> = admx
         .policies()
         .iter()
-        .filter(|p| p.class.applies_to(scope) && normalize_name(&p.display_name) == wanted)
+        .filter(|p| {
+            p.class.applies_to(scope)
+                && normalize_name(&p.display_name) == wanted
+                && p.category_path.first().map(|c| normalize_name(c)) == Some(wanted_root.clone())
+        })
         .collect();
     let distinct: BTreeSet<(String, String)> = found
         .iter()
