@@ -216,8 +216,11 @@ pub fn recover_admx_state(gpo: &Gpo, admx: &AdmxCatalog) -> AdmxState {
     out
 }
 
-/// The distinct policies claiming one value, each with the roles it claims it in.
-type Claimants = Vec<(usize, Vec<ClaimRole>)>;
+/// A policy claiming a value, with the roles it claims it in.
+type Claimant = (usize, Vec<ClaimRole>);
+
+/// The distinct policies claiming one value.
+type Claimants = Vec<Claimant>;
 
 /// The values and key instructions given to one policy.
 #[derive(Default)]
@@ -367,12 +370,12 @@ fn is_exact(roles: &[ClaimRole]) -> bool {
 /// names several: each is configured, and each writes the value), else the exact claim over a
 /// list-key claim, else the one whose other values are present, else the first in catalog order.
 fn choose_owners<'c>(
-    candidates: &'c [(usize, Vec<ClaimRole>)],
+    candidates: &'c [Claimant],
     named: &BTreeSet<usize>,
     position: usize,
     claimed: &[(&ValueState, Claimants)],
-) -> Option<(Vec<&'c (usize, Vec<ClaimRole>)>, Decision)> {
-    let mut pool: Vec<&(usize, Vec<ClaimRole>)> = candidates.iter().collect();
+) -> Option<(Vec<&'c Claimant>, Decision)> {
+    let mut pool: Vec<&Claimant> = candidates.iter().collect();
     let by_report: Vec<_> = pool
         .iter()
         .copied()
