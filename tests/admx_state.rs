@@ -571,9 +571,20 @@ fn whole_corpus_registry_pol_against_reports() {
     let (mut recovered, mut extra, mut ambiguous, mut by_decision) =
         (0, 0, 0, std::collections::BTreeMap::new());
     let (mut compared, mut same_state, mut missing, mut differs) = (0, 0, 0, Vec::new());
+    let mut unknown = 0;
+    let mut chrome_search_name = None;
     for gpo in &outcome.gpos {
         let state = recover_admx_state(gpo, &admx);
         recovered += state.policies.len();
+        unknown += state
+            .policies
+            .iter()
+            .filter(|p| p.state == PolicyState::Unknown)
+            .count();
+        if gpo.display_name == "DoD - Google Chrome" {
+            let p = find(&state, Scope::Device, "chrome", "DefaultSearchProviderName");
+            chrome_search_name = Some(element(p, "DefaultSearchProviderName").clone());
+        }
         extra += state.extra_registry.len();
         for a in state.policies.iter().flat_map(|p| &p.ambiguities) {
             ambiguous += 1;
@@ -609,7 +620,16 @@ fn whole_corpus_registry_pol_against_reports() {
         "{compared} report policies resolved in backups: {same_state} same state, {} different, {missing} not recovered from registry.pol",
         differs.len()
     );
+    println!("{unknown} policies in state Unknown");
     assert_eq!(outcome.gpos.len(), 148);
+    // A text element read from registry.pol.
+    assert_eq!(
+        chrome_search_name,
+        Some(ElementValueData::Text {
+            value: "Google Encrypted".into()
+        })
+    );
+    assert!(unknown <= 2, "{unknown}");
     assert!(compared >= 2400, "{compared}");
     assert!(same_state >= 2387, "{same_state}");
     // Template drift explains the policies not recovered (the 25H2 Edge SmartScreen names, Chrome
