@@ -32,7 +32,14 @@ pub(super) fn named_by_report(gpo: &Gpo, admx: &AdmxCatalog, scope: Scope) -> BT
             SettingId::ReportPolicy { category, name } => Some((category, name)),
             _ => None,
         })
-        .flat_map(|(category, name)| admx.policies_by_display(scope, category, name))
+        .flat_map(|(category, name)| {
+            let found = admx.policies_by_display(scope, category, name);
+            if found.is_empty() {
+                by_name_alone(admx, scope, category, name)
+            } else {
+                found
+            }
+        })
         .filter_map(|p| index_of(admx, p))
         .collect()
 }
