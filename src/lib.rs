@@ -4,4 +4,5 @@
 pub mod catalog;
 pub mod input;
 pub mod inventory;
+pub mod matching;
 pub mod model;

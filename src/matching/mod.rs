@@ -1,0 +1,16 @@
+//! Matching GPO settings to what MDM can set. The first stage, [`admx_state`], turns a GPO's raw
+//! registry settings (or, without them, its report's policy names) back into Administrative
+//! Templates policies with their state and element values.
+
+pub mod admx_state;
+pub mod replay;
+pub mod report_route;
+
+pub use admx_state::{
+    AdmxState, Ambiguity, Decision, ElementValue, ElementValueData, Evidence, ExtraRegistrySetting,
+    RecoveredPolicy, Route, UnresolvedReportPolicy, recover_admx_state,
+};
+pub use report_route::resolve_report_policy;
+
+#[cfg(test)]
+mod tests;
