@@ -6,7 +6,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use gpa::catalog::admx::{AdmxCatalog, AdmxValue, PolicyClass, discover_template_folders};
+use gpa::catalog::admx::{AdmxCatalog, AdmxValue, PolicyClass};
+use gpa::catalog::build::CatalogSources;
 use gpa::input::discover::read_paths;
 use gpa::matching::admx_state::Decision;
 use gpa::matching::{
@@ -17,13 +18,9 @@ use gpa::model::{
     SettingValue,
 };
 
+/// The template folders the committed catalog is built from.
 fn template_folders(corpus: &Path) -> Vec<PathBuf> {
-    let mut folders = vec![corpus.join("admx/mxk-windows-secure-group-policy/PolicyDefinitions")];
-    folders.extend(discover_template_folders(
-        &corpus.join("admx/nsacyber-windows-secure-host-baseline"),
-    ));
-    folders.push(corpus.join("gpo-backups/msft-sct-windows10-1909/Templates"));
-    folders
+    CatalogSources::corpus_defaults(corpus, Path::new("admx-catalog/curated")).admx
 }
 
 fn read(path: PathBuf) -> Vec<Gpo> {

@@ -6,7 +6,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use gpa::catalog::admx::{AdmxCatalog, discover_template_folders};
+use gpa::catalog::admx::AdmxCatalog;
+use gpa::catalog::build::CatalogSources;
 use gpa::input::discover::read_paths;
 use gpa::model::{Gpo, RegistryOp, SettingId, SettingKind, SettingValue};
 
@@ -40,13 +41,9 @@ fn every_export_reads_and_raw_files_agree_with_reports() {
     assert!(discrepancies[0].contains("RequireLogonToChangePassword"));
 }
 
+/// The template folders the committed catalog is built from.
 fn template_folders(corpus: &Path) -> Vec<PathBuf> {
-    let mut folders = vec![corpus.join("admx/mxk-windows-secure-group-policy/PolicyDefinitions")];
-    folders.extend(discover_template_folders(
-        &corpus.join("admx/nsacyber-windows-secure-host-baseline"),
-    ));
-    folders.push(corpus.join("gpo-backups/msft-sct-windows10-1909/Templates"));
-    folders
+    CatalogSources::corpus_defaults(corpus, Path::new("admx-catalog/curated")).admx
 }
 
 /// For each backup with both sources: every policy the report names is found in the templates and
