@@ -5,6 +5,7 @@
 pub mod admx_state;
 pub mod replay;
 pub mod report_route;
+pub mod security;
 
 pub use admx_state::{
     AdmxState, Ambiguity, Decision, ElementValue, ElementValueData, Evidence, ExtraRegistrySetting,
