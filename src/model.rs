@@ -239,6 +239,91 @@ pub enum SettingId {
     },
 }
 
+impl SettingId {
+    /// The identity with its names folded to ASCII lower case (and registry keys without stray
+    /// separators), as Windows compares them: two settings are the same when these are equal.
+    pub fn case_folded(&self) -> SettingId {
+        let l = |s: &String| s.to_ascii_lowercase();
+        let lo = |s: &Option<String>| s.as_ref().map(|s| s.to_ascii_lowercase());
+        match self {
+            SettingId::Registry {
+                hive,
+                key,
+                value_name,
+            } => SettingId::Registry {
+                hive: *hive,
+                key: fold_registry_key(key),
+                value_name: l(value_name),
+            },
+            SettingId::ReportPolicy { category, name } => SettingId::ReportPolicy {
+                category: l(category),
+                name: l(name),
+            },
+            SettingId::SecurityTemplate { section, name } => SettingId::SecurityTemplate {
+                section: l(section),
+                name: l(name),
+            },
+            SettingId::AuditSubcategory { guid } => SettingId::AuditSubcategory { guid: l(guid) },
+            SettingId::AuditOption { name } => SettingId::AuditOption { name: l(name) },
+            SettingId::Group { sid, name } => SettingId::Group {
+                sid: lo(sid),
+                name: lo(name),
+            },
+            SettingId::Service { name } => SettingId::Service { name: l(name) },
+            SettingId::Path { path } => SettingId::Path { path: l(path) },
+            SettingId::FirewallRule { id } => SettingId::FirewallRule { id: l(id) },
+            SettingId::FirewallSetting { profile, name } => SettingId::FirewallSetting {
+                profile: l(profile),
+                name: l(name),
+            },
+            SettingId::AppLockerRule { collection, id } => SettingId::AppLockerRule {
+                collection: l(collection),
+                id: l(id),
+            },
+            SettingId::Preference {
+                preference_type,
+                uid,
+                name,
+            } => SettingId::Preference {
+                preference_type: *preference_type,
+                uid: lo(uid),
+                name: l(name),
+            },
+            SettingId::Script { trigger, order } => SettingId::Script {
+                trigger: l(trigger),
+                order: *order,
+            },
+            SettingId::KnownFolder { id } => SettingId::KnownFolder { id: l(id) },
+            SettingId::SoftwarePackage { product_id, name } => SettingId::SoftwarePackage {
+                product_id: lo(product_id),
+                name: l(name),
+            },
+            SettingId::Certificate { store, id } => SettingId::Certificate {
+                store: l(store),
+                id: l(id),
+            },
+            SettingId::Named { extension, name } => SettingId::Named {
+                extension: l(extension),
+                name: l(name),
+            },
+            SettingId::Extension {
+                namespace,
+                type_name,
+                cse_guid,
+            } => SettingId::Extension {
+                namespace: l(namespace),
+                type_name: l(type_name),
+                cse_guid: lo(cse_guid),
+            },
+        }
+    }
+}
+
+/// Registry keys compare case-insensitively and without stray separators at either end.
+pub fn fold_registry_key(key: &str) -> String {
+    key.trim().trim_matches('\\').to_ascii_lowercase()
+}
+
 /// The fourteen Group Policy Preferences types (and the Internet/Regional/Start menu ones that
 /// reports also name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

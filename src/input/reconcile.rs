@@ -90,7 +90,7 @@ pub fn family_of_raw(setting: &Setting) -> Option<Family> {
 /// Lookup keys of a setting: normalised identities (ASCII lower case). A group is found by SID or
 /// by name; a raw firewall rule also by its rule name, which is all a report gives.
 fn keys(setting: &Setting, raw: bool) -> Vec<SettingId> {
-    let id = lower_id(&setting.id);
+    let id = setting.id.case_folded();
     match (&id, setting.kind) {
         (SettingId::Group { sid, name }, _) => {
             let mut keys = Vec::new();
@@ -147,82 +147,6 @@ fn firewall_rule_name(setting: &Setting) -> Option<String> {
     rule.split('|')
         .find_map(|field| field.strip_prefix("Name="))
         .map(str::to_string)
-}
-
-fn lower_id(id: &SettingId) -> SettingId {
-    let l = |s: &String| s.to_ascii_lowercase();
-    let lo = |s: &Option<String>| s.as_ref().map(|s| s.to_ascii_lowercase());
-    match id {
-        SettingId::Registry {
-            hive,
-            key,
-            value_name,
-        } => SettingId::Registry {
-            hive: *hive,
-            key: l(key).trim_matches('\\').to_string(),
-            value_name: l(value_name),
-        },
-        SettingId::ReportPolicy { category, name } => SettingId::ReportPolicy {
-            category: l(category),
-            name: l(name),
-        },
-        SettingId::SecurityTemplate { section, name } => SettingId::SecurityTemplate {
-            section: l(section),
-            name: l(name),
-        },
-        SettingId::AuditSubcategory { guid } => SettingId::AuditSubcategory { guid: l(guid) },
-        SettingId::AuditOption { name } => SettingId::AuditOption { name: l(name) },
-        SettingId::Group { sid, name } => SettingId::Group {
-            sid: lo(sid),
-            name: lo(name),
-        },
-        SettingId::Service { name } => SettingId::Service { name: l(name) },
-        SettingId::Path { path } => SettingId::Path { path: l(path) },
-        SettingId::FirewallRule { id } => SettingId::FirewallRule { id: l(id) },
-        SettingId::FirewallSetting { profile, name } => SettingId::FirewallSetting {
-            profile: l(profile),
-            name: l(name),
-        },
-        SettingId::AppLockerRule { collection, id } => SettingId::AppLockerRule {
-            collection: l(collection),
-            id: l(id),
-        },
-        SettingId::Preference {
-            preference_type,
-            uid,
-            name,
-        } => SettingId::Preference {
-            preference_type: *preference_type,
-            uid: lo(uid),
-            name: l(name),
-        },
-        SettingId::Script { trigger, order } => SettingId::Script {
-            trigger: l(trigger),
-            order: *order,
-        },
-        SettingId::KnownFolder { id } => SettingId::KnownFolder { id: l(id) },
-        SettingId::SoftwarePackage { product_id, name } => SettingId::SoftwarePackage {
-            product_id: lo(product_id),
-            name: l(name),
-        },
-        SettingId::Certificate { store, id } => SettingId::Certificate {
-            store: l(store),
-            id: l(id),
-        },
-        SettingId::Named { extension, name } => SettingId::Named {
-            extension: l(extension),
-            name: l(name),
-        },
-        SettingId::Extension {
-            namespace,
-            type_name,
-            cse_guid,
-        } => SettingId::Extension {
-            namespace: l(namespace),
-            type_name: l(type_name),
-            cse_guid: lo(cse_guid),
-        },
-    }
 }
 
 /// Merges what `report` (the GPO's gpreport.xml, already parsed) says into `gpo` (read from the

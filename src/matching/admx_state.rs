@@ -6,12 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::replay::{RegistryState, ReplayInstruction, ValueState, normalize_key};
+use super::replay::{RegistryState, ReplayInstruction, ValueState};
 use super::report_route;
 use crate::catalog::admx::{
     AdmxCatalog, AdmxElement, AdmxPolicy, AdmxValue, ClaimRole, ElementKind, ValueList,
     ValueListItem,
 };
+use crate::model::fold_registry_key;
 use crate::model::{
     Gpo, ListEntry, PolicyState, RegistryData, RegistryInstruction, RegistryOp, Scope, SettingId,
     SettingKind, SettingValue,
@@ -455,7 +456,7 @@ fn boolean_is_true(policy: &AdmxPolicy, element: usize, value: &ValueState) -> b
 /// True when some item of the list writes this value with this data.
 fn list_matches(list: Option<&ValueList>, value: &ValueState) -> bool {
     list.into_iter().flat_map(|l| l.items.iter()).any(|item| {
-        normalize_key(&item.key) == normalize_key(&value.key)
+        fold_registry_key(&item.key) == fold_registry_key(&value.key)
             && item.value_name.eq_ignore_ascii_case(&value.name)
             && item_matches(item, value)
     })

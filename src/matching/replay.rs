@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::fold_registry_key;
 use crate::model::{RegistryData, RegistryOp};
 
 /// One registry instruction handed to the replay: the setting it came from and its target.
@@ -49,11 +50,6 @@ pub struct RegistryState {
     pub key_instructions: Vec<KeyInstruction>,
 }
 
-/// Keys compare case-insensitively and without stray separators at either end.
-pub fn normalize_key(key: &str) -> String {
-    key.trim().trim_matches('\\').to_ascii_lowercase()
-}
-
 impl RegistryState {
     pub fn replay<'a>(instructions: impl IntoIterator<Item = ReplayInstruction<'a>>) -> Self {
         let mut state = RegistryState::default();
@@ -65,7 +61,7 @@ impl RegistryState {
 
     fn entry(&mut self, key: &str, name: &str) -> &mut ValueState {
         self.values
-            .entry((normalize_key(key), name.to_ascii_lowercase()))
+            .entry((fold_registry_key(key), name.to_ascii_lowercase()))
             .or_insert_with(|| ValueState {
                 key: key.to_string(),
                 name: name.to_string(),
@@ -117,13 +113,13 @@ impl RegistryState {
                 }
             }
             RegistryOp::DeleteAllValues => {
-                self.delete_under(&normalize_key(i.key), false, i.setting);
+                self.delete_under(&fold_registry_key(i.key), false, i.setting);
                 self.push_key(i);
             }
             RegistryOp::DeleteKeys { names } => {
-                let key = normalize_key(i.key);
+                let key = fold_registry_key(i.key);
                 for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
-                    let sub = format!("{key}\\{}", normalize_key(name));
+                    let sub = format!("{key}\\{}", fold_registry_key(name));
                     self.delete_under(&sub, true, i.setting);
                 }
                 self.push_key(i);
@@ -142,15 +138,15 @@ impl RegistryState {
 
     /// True when a `**delvals.` on this key was replayed.
     pub fn values_cleared(&self, key: &str) -> bool {
-        let key = normalize_key(key);
+        let key = fold_registry_key(key);
         self.key_instructions
             .iter()
-            .any(|k| k.op == RegistryOp::DeleteAllValues && normalize_key(&k.key) == key)
+            .any(|k| k.op == RegistryOp::DeleteAllValues && fold_registry_key(&k.key) == key)
     }
 
     /// The values under `key` that hold data, in the order they were first touched.
     pub fn present_under(&self, key: &str) -> Vec<&ValueState> {
-        let key = normalize_key(key);
+        let key = fold_registry_key(key);
         let mut out: Vec<&ValueState> = self
             .values
             .iter()
@@ -180,7 +176,7 @@ mod tests {
 
     fn data<'a>(s: &'a RegistryState, key: &str, name: &str) -> Option<&'a RegistryData> {
         s.values
-            .get(&(normalize_key(key), name.to_ascii_lowercase()))
+            .get(&(fold_registry_key(key), name.to_ascii_lowercase()))
             .and_then(|v| v.data.as_ref())
     }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{AdmxDefinitions, AdmxPolicy, ElementKind, ValueList, normalize_name};
 use crate::model::Scope;
+use crate::model::fold_registry_key;
 
 /// One way a policy writes a registry value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -64,11 +65,6 @@ pub(super) struct AdmxIndex {
     display: BTreeMap<DisplayKey, Vec<usize>>,
     /// (lower file base, lower policy name) → policy indexes.
     names: BTreeMap<(String, String), Vec<usize>>,
-}
-
-/// Registry keys compare case-insensitively and without stray separators at either end.
-pub(super) fn normalize_key(key: &str) -> String {
-    key.trim().trim_matches('\\').to_ascii_lowercase()
 }
 
 fn normalize_file_base(file: &str) -> String {
@@ -158,7 +154,11 @@ impl AdmxIndex {
         for &scope in policy.class.scopes() {
             for (key, value_name, role) in &claims {
                 self.values
-                    .entry((scope, normalize_key(key), value_name.to_ascii_lowercase()))
+                    .entry((
+                        scope,
+                        fold_registry_key(key),
+                        value_name.to_ascii_lowercase(),
+                    ))
                     .or_default()
                     .push(RegistryClaim {
                         policy: policy_index,
@@ -167,7 +167,7 @@ impl AdmxIndex {
             }
             for (key, role) in &list_keys {
                 self.list_keys
-                    .entry((scope, normalize_key(key)))
+                    .entry((scope, fold_registry_key(key)))
                     .or_default()
                     .push(RegistryClaim {
                         policy: policy_index,
@@ -198,7 +198,7 @@ impl AdmxIndex {
         key: &str,
         value_name: &str,
     ) -> Vec<RegistryClaim> {
-        let key = normalize_key(key);
+        let key = fold_registry_key(key);
         let mut out: Vec<RegistryClaim> = self
             .values
             .get(&(scope, key.clone(), value_name.to_ascii_lowercase()))
@@ -211,7 +211,7 @@ impl AdmxIndex {
     }
 
     pub(super) fn key_claims(&self, scope: Scope, key: &str) -> Vec<RegistryClaim> {
-        let key = normalize_key(key);
+        let key = fold_registry_key(key);
         let mut out: Vec<RegistryClaim> = self
             .values
             .range((scope, key.clone(), String::new())..)
