@@ -367,6 +367,29 @@ pub struct Setting {
     pub source: Source,
 }
 
+impl Setting {
+    /// A setting as a raw file gives it: no display name, category or display value yet (a report
+    /// or a known table adds them).
+    pub fn new(
+        scope: Scope,
+        kind: SettingKind,
+        id: SettingId,
+        value: SettingValue,
+        source: Source,
+    ) -> Setting {
+        Setting {
+            scope,
+            kind,
+            id,
+            value,
+            display_name: None,
+            category: None,
+            display_value: None,
+            source,
+        }
+    }
+}
+
 /// Where a setting was read: the file, and the instruction index (registry.pol, report element)
 /// or line (ini, inf, csv) within it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

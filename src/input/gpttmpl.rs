@@ -174,16 +174,7 @@ fn setting(
     file: &str,
     line: &IniLine,
 ) -> Setting {
-    Setting {
-        scope: Scope::Device,
-        kind,
-        id,
-        value,
-        display_name: None,
-        category: None,
-        display_value: None,
-        source: source(file, line),
-    }
+    Setting::new(Scope::Device, kind, id, value, source(file, line))
 }
 
 fn template(

@@ -92,19 +92,16 @@ pub fn read_scripts(text: &str, scope: Scope, powershell: bool, file: &str) -> V
                         value: value.to_string(),
                     },
                 };
-                Setting {
+                Setting::new(
                     scope,
-                    kind: SettingKind::Script,
-                    id: SettingId::Named {
+                    SettingKind::Script,
+                    SettingId::Named {
                         extension: section.name.clone(),
                         name: name.to_string(),
                     },
                     value,
-                    display_name: None,
-                    category: None,
-                    display_value: None,
-                    source: source(file, line.line),
-                }
+                    source(file, line.line),
+                )
             })),
         }
     }

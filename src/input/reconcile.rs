@@ -551,20 +551,17 @@ mod tests {
     use crate::model::{GpoLink, Hive, PreferenceItem, RegistryData, RegistryInstruction, Source};
 
     fn setting(kind: SettingKind, id: SettingId, value: SettingValue, file: &str) -> Setting {
-        Setting {
-            scope: Scope::Device,
+        Setting::new(
+            Scope::Device,
             kind,
             id,
             value,
-            display_name: None,
-            category: None,
-            display_value: None,
-            source: Source {
+            Source {
                 file: file.into(),
                 entry: None,
                 line: None,
             },
-        }
+        )
     }
 
     fn template(name: &str, n: i64, file: &str) -> Setting {

@@ -168,16 +168,13 @@ mod tests {
     use crate::model::{Principal, Scope, SettingValue, Source};
 
     fn setting(kind: SettingKind, id: SettingId) -> Setting {
-        Setting {
-            scope: Scope::Device,
+        Setting::new(
+            Scope::Device,
             kind,
             id,
-            value: SettingValue::Number { value: 1 },
-            display_name: None,
-            category: None,
-            display_value: None,
-            source: Source::default(),
-        }
+            SettingValue::Number { value: 1 },
+            Source::default(),
+        )
     }
 
     fn registry(kind: SettingKind, key: &str, value_name: &str) -> Setting {

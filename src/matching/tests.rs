@@ -37,24 +37,21 @@ fn instruction(
     op: RegistryOp,
     data: RegistryData,
 ) -> Setting {
-    Setting {
+    Setting::new(
         scope,
-        kind: SettingKind::RegistryValue,
-        id: SettingId::Registry {
+        SettingKind::RegistryValue,
+        SettingId::Registry {
             hive: scope.hive(),
             key: key.to_string(),
             value_name: name.to_string(),
         },
-        value: SettingValue::Registry(RegistryInstruction { op, data }),
-        display_name: None,
-        category: None,
-        display_value: None,
-        source: Source {
+        SettingValue::Registry(RegistryInstruction { op, data }),
+        Source {
             file: "Registry.pol".into(),
             entry: u32::try_from(entry).ok(),
             line: None,
         },
-    }
+    )
 }
 
 /// A GPO whose Machine registry.pol holds these (key, name, op, data) in order.
