@@ -6,3 +6,4 @@ pub mod input;
 pub mod inventory;
 pub mod matching;
 pub mod model;
+pub mod report;

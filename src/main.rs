@@ -10,7 +10,10 @@ use gpa::catalog::stats::CatalogStats;
 use gpa::catalog::{Catalog, CatalogSources, build_catalog, lookup};
 use gpa::input::discover;
 use gpa::inventory;
+use gpa::matching::analyze::analyze_with_progress;
 use gpa::model::Inventory;
+use gpa::report;
+use indicatif::{ProgressBar, ProgressStyle};
 
 /// Offline Group Policy analytics: reads GPO backups, SYSVOL folders and GPMC reports.
 #[derive(Parser)]
@@ -37,6 +40,22 @@ enum Command {
         /// Print `{"gpos": [...]}` as JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Match every setting of the GPOs under the paths to MDM, and report coverage.
+    ///
+    /// Always prints a summary per GPO; writes the full reports where asked. Exit status: 0 when
+    /// everything was read and written, 1 when some input could not be read but GPOs were
+    /// analysed, 2 on a usage error, when no GPO could be read or a report could not be written.
+    Analyze {
+        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Write one row per setting per GPO as CSV (UTF-8 with BOM, for Excel).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Write the report as JSON (Graph's Group Policy analytics names).
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
     },
     /// Build, summarize or query the MDM catalog (ADMX + Policy CSP DDF + settings catalog).
     #[command(subcommand)]
@@ -86,22 +105,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Inventory { paths, json } => run_inventory(&paths, json),
+        Command::Analyze { paths, csv, json } => with_catalog(cli.catalog.as_deref(), |catalog| {
+            run_analyze(catalog, &paths, csv.as_deref(), json.as_deref())
+        }),
         Command::Catalog(command) => run_catalog(command, cli.catalog.as_deref()),
     }
 }
 
 fn run_inventory(paths: &[PathBuf], json: bool) -> ExitCode {
-    let outcome = discover::read_paths(paths);
-    for error in &outcome.errors {
-        eprintln!("gpa: {error}");
-    }
-    if outcome.gpos.is_empty() {
-        if outcome.errors.is_empty() {
-            eprintln!("gpa: no GPO found");
-        }
+    let Some((inventory, clean)) = read_inventory(paths) else {
         return ExitCode::from(2);
-    }
-    let inventory = Inventory { gpos: outcome.gpos };
+    };
     if json {
         match serde_json::to_string_pretty(&inventory) {
             Ok(text) => println!("{text}"),
@@ -113,11 +127,73 @@ fn run_inventory(paths: &[PathBuf], json: bool) -> ExitCode {
     } else {
         print!("{}", inventory::render_table(&inventory));
     }
-    if outcome.errors.is_empty() {
+    if clean {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
+}
+
+/// Reads the GPOs, printing read errors; None (after saying why) when there is nothing to work on.
+fn read_inventory(paths: &[PathBuf]) -> Option<(Inventory, bool)> {
+    let outcome = discover::read_paths(paths);
+    for error in &outcome.errors {
+        eprintln!("gpa: {error}");
+    }
+    if outcome.gpos.is_empty() {
+        if outcome.errors.is_empty() {
+            eprintln!("gpa: no GPO found");
+        }
+        return None;
+    }
+    let clean = outcome.errors.is_empty();
+    Some((Inventory { gpos: outcome.gpos }, clean))
+}
+
+fn run_analyze(
+    catalog: &Catalog,
+    paths: &[PathBuf],
+    csv: Option<&Path>,
+    json: Option<&Path>,
+) -> ExitCode {
+    let Some((inventory, clean)) = read_inventory(paths) else {
+        return ExitCode::from(2);
+    };
+    let bar = progress_bar(inventory.gpos.len());
+    let analysis = analyze_with_progress(&inventory, catalog, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let writers: [(Option<&Path>, ReportWriter); 2] =
+        [(csv, report::csv::write), (json, report::json::write)];
+    let mut written = true;
+    for (path, write) in writers {
+        let Some(path) = path else { continue };
+        let result = write(&inventory, &analysis)
+            .and_then(|bytes| report::write_file_atomically(path, &bytes));
+        if let Err(e) = result {
+            eprintln!("gpa: cannot write the report: {e}");
+            written = false;
+        }
+    }
+    print!("{}", report::summary::render(&inventory, &analysis));
+    match (written, clean) {
+        (false, _) => ExitCode::from(2),
+        (true, false) => ExitCode::from(1),
+        (true, true) => ExitCode::SUCCESS,
+    }
+}
+
+type ReportWriter = fn(&Inventory, &gpa::matching::analyze::Analysis) -> Result<Vec<u8>, String>;
+
+/// A bar on stderr for runs over many GPOs; indicatif hides it when stderr is not a terminal.
+fn progress_bar(gpos: usize) -> ProgressBar {
+    if gpos < 50 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(gpos as u64);
+    if let Ok(style) = ProgressStyle::with_template("matching {bar:40} {pos}/{len} GPOs") {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn run_catalog(command: CatalogCommand, catalog_dir: Option<&Path>) -> ExitCode {

@@ -3,6 +3,7 @@
 //! Templates policies with their state and element values.
 
 pub mod admx_state;
+pub mod analyze;
 pub mod replay;
 pub mod report_route;
 pub mod security;

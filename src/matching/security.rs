@@ -83,10 +83,32 @@ fn in_scope(setting: &Setting) -> bool {
                 key,
                 ..
             } => REGISTRY_ROOTS.iter().any(|root| is_at_or_below(key, root)),
+            SettingId::FirewallSetting { profile, name } => {
+                firewall_registry_value(profile, name).is_some()
+            }
             _ => false,
         },
         _ => false,
     }
+}
+
+/// The registry.pol key and value behind a report's firewall profile setting
+/// (`Domain`/`EnableFirewall` → `Software\Policies\Microsoft\WindowsFirewall\DomainProfile`,
+/// `EnableFirewall`): GPMC names profile settings by their registry value names.
+pub fn firewall_registry_value(profile: &str, name: &str) -> Option<(String, String)> {
+    let root = "Software\\Policies\\Microsoft\\WindowsFirewall";
+    let key = match profile {
+        "Domain" => format!("{root}\\DomainProfile"),
+        "Private" => format!("{root}\\PrivateProfile"),
+        "Public" => format!("{root}\\PublicProfile"),
+        "Global" => return Some((root.to_string(), name.to_string())),
+        _ => return None,
+    };
+    // Logging settings live in the profile's Logging subkey.
+    if name.starts_with("Log") {
+        return Some((format!("{key}\\Logging"), name.to_string()));
+    }
+    Some((key, name.to_string()))
 }
 
 fn is_at_or_below(key: &str, root: &str) -> bool {
@@ -130,6 +152,10 @@ fn curated_key(setting: &Setting) -> Option<CuratedKey> {
             Some(CuratedKey::Privilege {
                 constant: name.clone(),
             })
+        }
+        (SettingKind::FirewallProfile, SettingId::FirewallSetting { profile, name }) => {
+            firewall_registry_value(profile, name)
+                .map(|(key, value_name)| CuratedKey::Registry { key, value_name })
         }
         (SettingKind::AdvancedAudit, SettingId::AuditSubcategory { guid }) => {
             Some(CuratedKey::AuditSubcategory { guid: guid.clone() })

@@ -1,0 +1,211 @@
+//! The JSON report: Graph's `groupPolicyMigrationReport` and `groupPolicySettingMapping` names,
+//! plus gpa's evidence (`migrationReadiness`, `matchRoute`, `confidence`, `source`).
+
+use serde::Serialize;
+
+use crate::matching::analyze::{Analysis, MatchedSetting, Overlap};
+use crate::model::{Gpo, GpoLink, Inventory, Scope};
+
+use super::summary::figures;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report<'a> {
+    generator: Generator,
+    gpos: Vec<GpoReport<'a>>,
+    /// Settings set by several GPOs: `duplicate` (same value) or `conflict`.
+    overlaps: &'a [Overlap],
+}
+
+#[derive(Serialize)]
+struct Generator {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GpoReport<'a> {
+    group_policy_object_id: Option<&'a str>,
+    display_name: &'a str,
+    domain: Option<&'a str>,
+    /// The linked OUs as distinguished names, `; `-separated (Graph has one).
+    ou_distinguished_name: Option<String>,
+    targeted_in_active_directory: bool,
+    total_settings_count: usize,
+    supported_settings_count: usize,
+    supported_settings_percent: u32,
+    /// `complete` (every setting Ready), `partial`, `none`, `notApplicable` (no settings).
+    migration_readiness: &'static str,
+    unknown_settings_count: usize,
+    /// The file or folder the GPO was read from.
+    source: &'a str,
+    settings: Vec<SettingReport<'a>>,
+    unsupported_group_policy_extensions: Vec<ExtensionReport<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SettingReport<'a> {
+    setting_name: &'a str,
+    setting_category: &'a str,
+    /// `device` or `user`.
+    setting_scope: &'static str,
+    setting_value: &'a str,
+    setting_type: &'static str,
+    is_mdm_supported: bool,
+    mdm_supported_state: &'static str,
+    mdm_csp_name: Option<&'a str>,
+    mdm_setting_uri: Option<&'a str>,
+    mdm_minimum_os_version: Option<&'a str>,
+    intune_setting_definition_id: Option<&'a str>,
+    /// `Ready`, `Deprecated`, `Not supported`, `Custom OMA-URI`, `Not applicable`, `Unknown extension`.
+    migration_readiness: &'static str,
+    match_route: &'a str,
+    /// `high`, `medium`, `low`.
+    confidence: crate::matching::analyze::Confidence,
+    reason: &'a str,
+    source: SourceReport<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SourceReport<'a> {
+    file: &'a str,
+    key: &'a str,
+    value_name: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExtensionReport<'a> {
+    extension_type: Option<&'a str>,
+    namespace_url: Option<&'a str>,
+    node_name: Option<&'a str>,
+    cse_guid: Option<&'a str>,
+    setting_scope: &'static str,
+}
+
+fn graph_scope(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Device => "device",
+        Scope::User => "user",
+    }
+}
+
+/// `contoso.com/Workstations/Kiosks` as `OU=Kiosks,OU=Workstations,DC=contoso,DC=com`; a link to
+/// the domain itself is its DC components.
+pub fn distinguished_name(som_path: &str) -> String {
+    let mut parts = som_path.split('/').filter(|p| !p.is_empty());
+    let domain = parts.next().unwrap_or_default();
+    let mut rdns: Vec<String> = parts.map(|ou| format!("OU={ou}")).collect();
+    rdns.reverse();
+    rdns.extend(
+        domain
+            .split('.')
+            .filter(|d| !d.is_empty())
+            .map(|d| format!("DC={d}")),
+    );
+    rdns.join(",")
+}
+
+fn ou_names(links: &[GpoLink]) -> Option<String> {
+    let names: Vec<String> = links
+        .iter()
+        .map(|l| distinguished_name(&l.som_path))
+        .collect();
+    (!names.is_empty()).then(|| names.join("; "))
+}
+
+fn setting(row: &MatchedSetting) -> SettingReport<'_> {
+    SettingReport {
+        setting_name: &row.name,
+        setting_category: &row.category,
+        setting_scope: graph_scope(row.scope),
+        setting_value: &row.value,
+        setting_type: row.setting_type,
+        is_mdm_supported: row.readiness.mdm_supported(),
+        mdm_supported_state: row.readiness.mdm_supported_state(),
+        mdm_csp_name: row.csp_name.as_deref(),
+        mdm_setting_uri: row.csp_uri.as_deref(),
+        mdm_minimum_os_version: row.min_os_version.as_deref(),
+        intune_setting_definition_id: row.definition_id.as_deref(),
+        migration_readiness: row.readiness.text(),
+        match_route: &row.match_route,
+        confidence: row.confidence,
+        reason: &row.reason,
+        source: SourceReport {
+            file: &row.source.file,
+            key: &row.source.key,
+            value_name: &row.source.value_name,
+        },
+    }
+}
+
+fn gpo_report<'a>(
+    gpo: &'a Gpo,
+    analysis: &'a crate::matching::analyze::GpoAnalysis,
+) -> GpoReport<'a> {
+    let f = figures(gpo, analysis);
+    GpoReport {
+        group_policy_object_id: gpo.guid.as_deref(),
+        display_name: &gpo.display_name,
+        domain: gpo.domain.as_deref(),
+        ou_distinguished_name: ou_names(&gpo.links),
+        targeted_in_active_directory: f.targeted,
+        total_settings_count: f.total,
+        supported_settings_count: f.supported,
+        supported_settings_percent: f.supported_percent,
+        migration_readiness: f.migration_readiness,
+        unknown_settings_count: f.unknown,
+        source: &gpo.origin,
+        settings: analysis.rows.iter().map(setting).collect(),
+        unsupported_group_policy_extensions: gpo
+            .unsupported_extensions
+            .iter()
+            .map(|e| ExtensionReport {
+                extension_type: e.type_name.as_deref(),
+                namespace_url: e.namespace.as_deref(),
+                node_name: e.name.as_deref(),
+                cse_guid: e.cse_guid.as_deref(),
+                setting_scope: graph_scope(e.scope),
+            })
+            .collect(),
+    }
+}
+
+/// The report as pretty-printed JSON bytes, ending in a newline.
+pub fn write(inventory: &Inventory, analysis: &Analysis) -> Result<Vec<u8>, String> {
+    let report = Report {
+        generator: Generator {
+            name: "gpa",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        gpos: analysis
+            .gpos
+            .iter()
+            .filter_map(|a| inventory.gpos.get(a.gpo).map(|g| gpo_report(g, a)))
+            .collect(),
+        overlaps: &analysis.overlaps,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&report).map_err(|e| e.to_string())?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distinguished_name;
+
+    #[test]
+    fn canonical_som_paths_become_distinguished_names() {
+        assert_eq!(
+            distinguished_name("contoso.com/Workstations/Kiosks"),
+            "OU=Kiosks,OU=Workstations,DC=contoso,DC=com"
+        );
+        assert_eq!(
+            distinguished_name("corp.contoso.com"),
+            "DC=corp,DC=contoso,DC=com"
+        );
+    }
+}
