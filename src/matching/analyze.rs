@@ -741,6 +741,19 @@ fn policy_value_key(policy: &RecoveredPolicy) -> String {
     serde_json::to_string(&(policy.state, &policy.elements)).unwrap_or_default()
 }
 
+/// The CSP path above a node, as a category for rows that have none
+/// (`./Vendor/MSFT/Firewall/MdmStore/PrivateProfile/EnableFirewall` → `Firewall/MdmStore/PrivateProfile`).
+fn csp_category(uri: &str) -> String {
+    let lower = uri.to_ascii_lowercase();
+    let start = lower
+        .find("vendor/msft/")
+        .map_or(0, |i| i + "vendor/msft/".len());
+    let path = uri.get(start..).unwrap_or_default();
+    path.rsplit_once('/')
+        .map_or(path, |(parent, _)| parent)
+        .to_string()
+}
+
 /// The row of a setting matched by a curated table.
 fn security_row(
     catalog: &Catalog,
@@ -777,8 +790,19 @@ fn security_row(
         reason.push_str(&format!("; {note}"));
     }
     let mut row = base_row(setting, index, RowOrigin::Security(index));
-    if row.name.is_empty() {
-        row.name = m.gp_english_name.clone();
+    // A raw value without a report name is named by the curated row, else by the definition
+    // (Private and Public firewall profile values have no English Group Policy name).
+    if setting.display_name.is_none() {
+        if !m.gp_english_name.is_empty() {
+            row.name = m.gp_english_name.clone();
+        } else if let Some(def) = definition.and_then(|id| catalog.definition(id)) {
+            row.name = def.display_name.clone();
+        }
+    }
+    if row.category.is_empty()
+        && let Some(uri) = &m.csp_uri
+    {
+        row.category = csp_category(uri);
     }
     row.readiness = readiness;
     row.csp_name = m.csp_uri.as_deref().and_then(csp_name).map(str::to_string);
