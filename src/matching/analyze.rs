@@ -398,7 +398,7 @@ fn policy_row(
     curated: Option<&SecurityMatch>,
 ) -> MatchedSetting {
     let policy = catalog.admx().policy(recovered.policy);
-    let links = catalog.links_for(recovered.policy, recovered.scope);
+    let links = policy_links(catalog, recovered);
     let link = best_link(&links);
     let first = recovered.evidence.first().map(|e| e.setting);
     let source_setting = first.and_then(|i| gpo.settings.get(i));
@@ -562,9 +562,28 @@ fn policy_row(
     }
 }
 
+/// The catalog links of a recovered policy. Several template folders may define the same policy;
+/// the join links the copy the catalog indexes by file and name, so another copy (found by a
+/// report's display names) borrows that copy's links.
+pub fn policy_links<'c>(catalog: &'c Catalog, recovered: &RecoveredPolicy) -> Vec<&'c CatalogLink> {
+    let links = catalog.links_for(recovered.policy, recovered.scope);
+    if !links.is_empty() {
+        return links;
+    }
+    match catalog
+        .admx()
+        .policy_index(&recovered.file_base, &recovered.name)
+    {
+        Some(canonical) if canonical != recovered.policy => {
+            catalog.links_for(canonical, recovered.scope)
+        }
+        _ => links,
+    }
+}
+
 /// The link to use: one with a definition first, then one confirmed by more routes; a link the
 /// curated tables supersede is used only when nothing else is there. `links` comes curated first.
-fn best_link<'a>(links: &[&'a CatalogLink]) -> Option<&'a CatalogLink> {
+pub fn best_link<'a>(links: &[&'a CatalogLink]) -> Option<&'a CatalogLink> {
     links
         .iter()
         .copied()
