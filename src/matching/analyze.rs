@@ -186,6 +186,7 @@ pub struct MatchedSetting {
 
 /// A setting set by more than one GPO.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Overlap {
     pub identity: String,
     pub name: String,
@@ -205,6 +206,7 @@ pub enum OverlapKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OverlapEntry {
     /// Index into [`Inventory::gpos`].
     pub gpo: usize,
