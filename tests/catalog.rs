@@ -299,12 +299,36 @@ fn bitlocker_encryption_method_prefers_the_curated_row_over_the_wrong_ddf_name()
     assert_eq!(rows[0].csp_uri.as_deref(), Some(uri));
 }
 
+/// The DDF's `GpAreaPath` for Windows Update predates the templates' "Manage end user experience"
+/// and "Legacy Policies" categories: the policy of that name in WindowsUpdate.admx is taken.
+#[test]
+fn gp_mapping_finds_a_policy_moved_to_a_new_category() {
+    let c = catalog();
+    let found = links(c, "WindowsUpdate", "AutoUpdateCfg", Scope::Device);
+    // One native node per element of the policy: AUOptions, the schedule, Microsoft Update.
+    assert_eq!(found.len(), 9, "{found:#?}");
+    let link = found
+        .iter()
+        .find(|l| l.gp_element.as_deref() == Some("AutoUpdateMode"))
+        .expect("the AutoUpdateMode element's node");
+    assert_eq!(
+        link.csp_uri,
+        "./Device/Vendor/MSFT/Policy/Config/Update/AllowAutoUpdate"
+    );
+    assert_eq!(
+        link.definition_id.as_deref(),
+        Some("device_vendor_msft_policy_config_update_allowautoupdate")
+    );
+    assert_eq!(link.routes, [Route::DdfGpMapping]);
+    assert!(found.iter().all(|l| l.routes == [Route::DdfGpMapping]));
+}
+
 #[test]
 fn stats_figures_of_the_committed_catalog() {
     let s = CatalogStats::of(catalog());
-    assert_eq!(s.links, 6696);
+    assert_eq!(s.links, 6768);
     assert_eq!(s.links_by_route.get("DdfAdmxBacked"), Some(&2498));
-    assert_eq!(s.links_by_route.get("DdfGpMapping"), Some(&502));
+    assert_eq!(s.links_by_route.get("DdfGpMapping"), Some(&574));
     assert_eq!(s.links_by_route.get("CatalogKeywords"), Some(&1770));
     assert_eq!(s.links_by_route.get("CatalogIngested"), Some(&3666));
     assert_eq!(s.links_by_route.get("Curated"), Some(&34));

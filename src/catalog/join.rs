@@ -5,7 +5,7 @@
 //! the routes that produced it, and when routes give different definitions for the same policy
 //! and scope both links are kept and each names the other. Nothing is resolved silently.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -392,9 +392,44 @@ fn resolve_gp_mapping(
             Vec::new()
         };
     };
-    candidates.retain(|&i| admx.policy(i).is_some_and(|p| area_matches(p, area_path)));
-    candidates.sort_unstable();
-    candidates
+    let mut exact = candidates.clone();
+    exact.retain(|&i| admx.policy(i).is_some_and(|p| area_matches(p, area_path)));
+    if exact.is_empty() {
+        exact = moved_within_file(admx, &candidates, area_path);
+    }
+    exact.sort_unstable();
+    exact
+}
+
+/// Templates move policies to new categories (Windows Update's went under "Manage end user
+/// experience" and "Legacy Policies" after the DDF's `GpAreaPath` was written): for an
+/// `{file}~AT~…` area that names no current category, the policy of that name in that file,
+/// when the file has exactly one.
+fn moved_within_file(admx: &AdmxCatalog, candidates: &[usize], area_path: &str) -> Vec<usize> {
+    let Some((file, rest)) = area_path.trim().split_once('~') else {
+        return Vec::new();
+    };
+    if !rest.to_ascii_lowercase().starts_with("at~") {
+        return Vec::new();
+    }
+    let in_file: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|&i| {
+            admx.policy(i)
+                .is_some_and(|p| p.file_base.eq_ignore_ascii_case(file))
+        })
+        .collect();
+    let distinct: BTreeSet<String> = in_file
+        .iter()
+        .filter_map(|&i| admx.policy(i))
+        .map(|p| p.name.to_ascii_lowercase())
+        .collect();
+    if distinct.len() == 1 {
+        in_file
+    } else {
+        Vec::new()
+    }
 }
 
 fn area_matches(policy: &AdmxPolicy, area_path: &str) -> bool {

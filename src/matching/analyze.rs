@@ -457,6 +457,17 @@ fn policy_row(
                         .join(", ")
                 ));
             }
+            let per_element: Vec<&str> = links
+                .iter()
+                .filter(|l| l.gp_element.is_some() && l.csp_uri != link.csp_uri)
+                .map(|l| l.csp_uri.as_str())
+                .collect();
+            if link.gp_element.is_some() && !per_element.is_empty() {
+                reasons.push(format!(
+                    "each element of this policy has its own node; also {}",
+                    per_element.join(", ")
+                ));
+            }
             match &link.definition_id {
                 Some(id) => {
                     reasons.push(format!("the settings catalog has {id}"));
@@ -622,14 +633,18 @@ const INGESTION_ALLOWED: [&str; 2] = [
     "software\\microsoft\\office\\",
 ];
 
+/// Whether Windows lets an ingested ADMX template write under this registry key.
+fn ingestion_allowed(key: &str) -> bool {
+    let key = format!("{}\\", fold_registry_key(key));
+    !INGESTION_BLOCKED.iter().any(|p| key.starts_with(p))
+        || INGESTION_ALLOWED.iter().any(|p| key.starts_with(p))
+}
+
 /// The OMA-URI an ingested copy of the policy's template would give it
 /// (`./Device/Vendor/MSFT/Policy/Config/{app}~Policy~{category~path}/{policy}`), or None when
 /// Windows blocks ingestion for its key.
 fn ingestion_uri(policy: &AdmxPolicy) -> Option<String> {
-    let key = format!("{}\\", policy.key.to_lowercase());
-    let blocked = INGESTION_BLOCKED.iter().any(|p| key.starts_with(p))
-        && !INGESTION_ALLOWED.iter().any(|p| key.starts_with(p));
-    if blocked || policy.category_names.is_empty() {
+    if !ingestion_allowed(&policy.key) || policy.category_names.is_empty() {
         return None;
     }
     let base = match policy.class {
@@ -860,9 +875,13 @@ fn unmatched_row(admx: &AdmxState, index: usize, setting: &Setting) -> MatchedSe
                 },
             )
         }
+        (SettingKind::RegistryValue, SettingId::Registry { key, .. }) if ingestion_allowed(key) => (
+            Readiness::NotSupported,
+            "no Administrative Template of the catalog writes this registry value (extra registry setting); if its vendor ships an ADMX template, add it with `gpa catalog build --admx DIR`: MDM can then set it through ADMX ingestion".to_string(),
+        ),
         (SettingKind::RegistryValue, _) => (
             Readiness::NotSupported,
-            "no Administrative Template of the catalog writes this registry value (extra registry setting)".to_string(),
+            "no Administrative Template of the catalog writes this registry value (extra registry setting), and Windows blocks ADMX ingestion for its key".to_string(),
         ),
         (SettingKind::SecurityOption | SettingKind::AccountPolicy | SettingKind::UserRight | SettingKind::AdvancedAudit, _) => (
             Readiness::NotSupported,
