@@ -319,11 +319,22 @@ fn sct_windows10_1909_settings_get_their_definitions_and_readiness() {
             "Enabled",
         ),
         e(
-            COMPUTER,
+            "MSFT Windows Server 1909 - Domain Controller",
             Device,
-            "XboxGipSvc",
+            "AppIDSvc",
             NotSupported,
             None,
+            "Automatic",
+        ),
+        // A service startup mode, through the curated services table (GptTmpl short name).
+        e(
+            COMPUTER,
+            Device,
+            "Xbox Accessory Management Service",
+            Ready,
+            Some(
+                "device_vendor_msft_policy_config_systemservices_configurexboxaccessorymanagementservicestartupmode",
+            ),
             "Disabled",
         ),
         e(
@@ -394,8 +405,8 @@ fn sct_windows10_1909_settings_get_their_definitions_and_readiness() {
         .find(|a| inventory.gpos[a.gpo].display_name == COMPUTER)
         .expect("computer GPO");
     let figures = report::figures(&inventory.gpos[computer.gpo], computer);
-    assert_eq!((figures.total, figures.supported), (170, 165));
-    assert_eq!(figures.supported_percent, 97);
+    assert_eq!((figures.total, figures.supported), (170, 169));
+    assert_eq!(figures.supported_percent, 99);
     assert_eq!(figures.migration_readiness, "partial");
 
     // The IE and Computer baselines set some of the same IE values: overlaps are found.

@@ -52,8 +52,8 @@ fn every_uri_is_a_ddf_node_and_every_id_a_definition() {
         "curated: {} rows, {uris} CSP URIs and {ids} definition ids confirmed",
         links.len()
     );
-    assert_eq!(uris, 303);
-    assert_eq!(ids, 300);
+    assert_eq!(uris, 325);
+    assert_eq!(ids, 306);
 }
 
 #[test]

@@ -18,10 +18,11 @@ pub enum CuratedTable {
     BitLocker,
     Laps,
     Firewall,
+    Services,
 }
 
 impl CuratedTable {
-    pub const ALL: [CuratedTable; 7] = [
+    pub const ALL: [CuratedTable; 8] = [
         CuratedTable::SecurityOptions,
         CuratedTable::SystemAccess,
         CuratedTable::UserRights,
@@ -29,6 +30,7 @@ impl CuratedTable {
         CuratedTable::BitLocker,
         CuratedTable::Laps,
         CuratedTable::Firewall,
+        CuratedTable::Services,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -40,6 +42,7 @@ impl CuratedTable {
             CuratedTable::BitLocker => "bitlocker.csv",
             CuratedTable::Laps => "laps.csv",
             CuratedTable::Firewall => "firewall.csv",
+            CuratedTable::Services => "services.csv",
         }
     }
 }
@@ -56,6 +59,9 @@ pub enum CuratedKey {
     Privilege { constant: String },
     /// An advanced audit subcategory GUID, lower case in braces.
     AuditSubcategory { guid: String },
+    /// A system service by its short name (`XblGameSave`), as GptTmpl `[Service General Setting]`
+    /// names it.
+    Service { name: String },
     /// A row that names a CSP node but no key ties to it (evidence `none`).
     Unkeyed,
 }
@@ -179,6 +185,10 @@ fn row_key(
         CuratedTable::AuditSubcategories => {
             let guid = get("subcategory_guid")?.to_ascii_lowercase();
             (!guid.is_empty()).then_some(CuratedKey::AuditSubcategory { guid })
+        }
+        CuratedTable::Services => {
+            let name = get("service_name")?;
+            (!name.is_empty()).then_some(CuratedKey::Service { name })
         }
     };
     Ok(key.unwrap_or(CuratedKey::Unkeyed))

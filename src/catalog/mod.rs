@@ -413,6 +413,9 @@ fn lower_key(key: &CuratedKey) -> CuratedKey {
         CuratedKey::AuditSubcategory { guid } => CuratedKey::AuditSubcategory {
             guid: guid.to_lowercase(),
         },
+        CuratedKey::Service { name } => CuratedKey::Service {
+            name: name.to_lowercase(),
+        },
         CuratedKey::Unkeyed => CuratedKey::Unkeyed,
     }
 }

@@ -1,6 +1,6 @@
 //! The security stage: settings that MDM names only by English display names or not at all
-//! (security options, account policies, user rights, advanced audit, and the BitLocker, Windows
-//! LAPS and Windows Firewall profile registry values) matched to their CSP node through the
+//! (security options, account policies, user rights, advanced audit, service startup modes, and
+//! the BitLocker, Windows LAPS and Windows Firewall profile registry values) matched to their CSP node through the
 //! curated tables, by the language-independent key the GPO export carries.
 
 use serde::Serialize;
@@ -76,7 +76,8 @@ fn in_scope(setting: &Setting) -> bool {
         SettingKind::SecurityOption
         | SettingKind::AccountPolicy
         | SettingKind::UserRight
-        | SettingKind::AdvancedAudit => true,
+        | SettingKind::AdvancedAudit
+        | SettingKind::Service => true,
         SettingKind::RegistryValue | SettingKind::FirewallProfile => match &setting.id {
             SettingId::Registry {
                 hive: Hive::Hklm,
@@ -156,6 +157,9 @@ fn curated_key(setting: &Setting) -> Option<CuratedKey> {
         (SettingKind::FirewallProfile, SettingId::FirewallSetting { profile, name }) => {
             firewall_registry_value(profile, name)
                 .map(|(key, value_name)| CuratedKey::Registry { key, value_name })
+        }
+        (SettingKind::Service, SettingId::Service { name }) => {
+            Some(CuratedKey::Service { name: name.clone() })
         }
         (SettingKind::AdvancedAudit, SettingId::AuditSubcategory { guid }) => {
             Some(CuratedKey::AuditSubcategory { guid: guid.clone() })
