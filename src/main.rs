@@ -57,6 +57,10 @@ enum Command {
         /// Write the report as JSON (Graph's Group Policy analytics names).
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
+        /// Write one self-contained HTML page: figures, a summary per GPO, the settings table to
+        /// sort, filter and search, and the settings several GPOs set.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
     },
     /// Build, summarize or query the MDM catalog (ADMX + Policy CSP DDF + settings catalog).
     #[command(subcommand)]
@@ -120,8 +124,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Inventory { paths, json } => run_inventory(&paths, json),
-        Command::Analyze { paths, csv, json } => with_catalog(cli.catalog.as_deref(), |catalog| {
-            run_analyze(catalog, &paths, csv.as_deref(), json.as_deref())
+        Command::Analyze {
+            paths,
+            csv,
+            json,
+            html,
+        } => with_catalog(cli.catalog.as_deref(), |catalog| {
+            let reports: [(Option<&Path>, ReportWriter); 3] = [
+                (csv.as_deref(), report::csv::write),
+                (json.as_deref(), report::json::write),
+                (html.as_deref(), report::html::write),
+            ];
+            run_analyze(catalog, &paths, &reports)
         }),
         Command::Catalog(command) => run_catalog(command, cli.catalog.as_deref()),
         Command::Validate { files, json } => with_catalog(cli.catalog.as_deref(), |catalog| {
@@ -167,8 +181,7 @@ fn read_inventory(paths: &[PathBuf]) -> Option<(Inventory, bool)> {
 fn run_analyze(
     catalog: &Catalog,
     paths: &[PathBuf],
-    csv: Option<&Path>,
-    json: Option<&Path>,
+    reports: &[(Option<&Path>, ReportWriter)],
 ) -> ExitCode {
     let Some((inventory, clean)) = read_inventory(paths) else {
         return ExitCode::from(2);
@@ -176,10 +189,8 @@ fn run_analyze(
     let bar = progress_bar(inventory.gpos.len());
     let analysis = analyze_with_progress(&inventory, catalog, &|| bar.inc(1));
     bar.finish_and_clear();
-    let writers: [(Option<&Path>, ReportWriter); 2] =
-        [(csv, report::csv::write), (json, report::json::write)];
     let mut written = true;
-    for (path, write) in writers {
+    for (path, write) in reports {
         let Some(path) = path else { continue };
         let result = write(&inventory, &analysis)
             .and_then(|bytes| report::write_file_atomically(path, &bytes));

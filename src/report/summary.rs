@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::matching::analyze::{Analysis, GpoAnalysis, OverlapKind, Readiness};
+use crate::matching::analyze::{Analysis, GpoAnalysis, Overlap, OverlapKind, Readiness};
 use crate::model::{Gpo, Inventory};
 
 /// Counts over one GPO's rows, named as Intune's report names them.
@@ -51,6 +51,14 @@ pub fn figures(gpo: &Gpo, analysis: &GpoAnalysis) -> GpoFigures {
             _ => "partial",
         },
     }
+}
+
+/// Overlaps whose GPOs set different values.
+pub fn conflict_count(overlaps: &[Overlap]) -> usize {
+    overlaps
+        .iter()
+        .filter(|o| o.kind == OverlapKind::Conflict)
+        .count()
 }
 
 pub fn percent(part: usize, total: usize) -> u32 {
@@ -124,11 +132,7 @@ pub fn render(inventory: &Inventory, analysis: &Analysis) -> String {
         String::new(),
     ]);
     let mut out = table(&lines);
-    let conflicts = analysis
-        .overlaps
-        .iter()
-        .filter(|o| o.kind == OverlapKind::Conflict)
-        .count();
+    let conflicts = conflict_count(&analysis.overlaps);
     let _ = writeln!(
         out,
         "\nAcross GPOs: {} settings set by several GPOs, {} of them with different values (conflicts).",

@@ -1,0 +1,373 @@
+//! The HTML report: text from GPOs never becomes markup, nothing is fetched, and in a real
+//! browser (headless Chromium, when installed) the page lists every setting and applies the
+//! filters a link carries.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use gpa::catalog::Catalog;
+use gpa::matching::analyze::{Analysis, OverlapKind, analyze};
+use gpa::model::{
+    Gpo, Hive, Inventory, RegistryData, RegistryInstruction, RegistryOp, Scope, Setting, SettingId,
+    SettingKind, SettingValue, Source,
+};
+
+const EVIL_NAME: &str = "Evil <script>alert(1)</script> \"&' GPO";
+/// Would mark the page if it ran: as an image's error handler, as a script, after closing ours.
+const EVIL_VALUE: &str = "<img src=x onerror=\"document.documentElement.dataset.injected='img'\"><script>document.documentElement.dataset.injected='script'</script></script><!-- \u{2028}";
+
+fn evil_gpo(guid: &str, name: &str, value: &str) -> Gpo {
+    let setting = Setting::new(
+        Scope::Device,
+        SettingKind::RegistryValue,
+        SettingId::Registry {
+            hive: Hive::Hklm,
+            key: "Software\\Policies\\Contoso\\<b>Evil</b>".to_string(),
+            value_name: "Payload".to_string(),
+        },
+        SettingValue::Registry(RegistryInstruction {
+            op: RegistryOp::Set,
+            data: RegistryData::String(value.to_string()),
+        }),
+        Source {
+            file: format!("synthetic/{guid}/DomainSysvol/GPO/Machine/registry.pol"),
+            entry: Some(0),
+            line: None,
+        },
+    );
+    Gpo {
+        guid: Some(guid.to_string()),
+        display_name: name.to_string(),
+        computer_enabled: true,
+        user_enabled: true,
+        settings: vec![setting],
+        origin: format!("synthetic/{guid}"),
+        ..Gpo::default()
+    }
+}
+
+/// Two GPOs setting the same value differently, with markup in their names and values.
+fn evil_estate() -> (Inventory, Analysis) {
+    let inventory = Inventory {
+        gpos: vec![
+            evil_gpo(
+                "{11111111-1111-4111-8111-111111111111}",
+                EVIL_NAME,
+                EVIL_VALUE,
+            ),
+            evil_gpo(
+                "{22222222-2222-4222-8222-222222222222}",
+                "Plain GPO",
+                "<i>other</i>",
+            ),
+        ],
+    };
+    let analysis = analyze(&inventory, Catalog::embedded().expect("embedded catalog"));
+    (inventory, analysis)
+}
+
+fn html_of(inventory: &Inventory, analysis: &Analysis) -> String {
+    String::from_utf8(gpa::report::html::write(inventory, analysis).expect("HTML report"))
+        .expect("UTF-8")
+}
+
+/// The JSON block the page's script reads, as it stands in the page.
+fn data_block(html: &str) -> &str {
+    let start = html
+        .find("<script type=\"application/json\" id=\"data\">")
+        .expect("data block")
+        + "<script type=\"application/json\" id=\"data\">".len();
+    let end = start + html[start..].find("</script>").expect("end of data block");
+    &html[start..end]
+}
+
+#[test]
+fn gpo_text_is_escaped_and_nothing_is_fetched() {
+    let (inventory, analysis) = evil_estate();
+    assert_eq!(analysis.overlaps.len(), 1);
+    assert_eq!(analysis.overlaps[0].kind, OverlapKind::Conflict);
+    let html = html_of(&inventory, &analysis);
+
+    let lower = html.to_lowercase();
+    assert_eq!(
+        lower.matches("<script").count(),
+        2,
+        "the data block and the page script only"
+    );
+    assert_eq!(lower.matches("</script").count(), 2);
+    assert!(!html.contains("<script>alert"));
+    assert!(!html.contains("<img src=x"));
+    assert!(!html.contains("<b>Evil"));
+    assert!(!html.contains("<!--"));
+    // The summary and the overlaps are HTML: the name is there as text.
+    let escaped_name = "Evil &lt;script&gt;alert(1)&lt;/script&gt; &quot;&amp;&#39; GPO";
+    assert!(
+        html.matches(escaped_name).count() >= 2,
+        "GPO summary and overlaps"
+    );
+    assert!(html.contains(
+        "&lt;img src=x onerror=&quot;document.documentElement.dataset.injected=&#39;img&#39;&quot;&gt;"
+    ));
+
+    let loads = regex::Regex::new(r#"(?i)(src|href|action)\s*=\s*["']?\s*(https?:)?//"#).unwrap();
+    assert!(loads.find(&html).is_none(), "{:?}", loads.find(&html));
+    assert!(!lower.contains("@import") && !lower.contains("url("));
+    assert!(html.contains("content=\"default-src 'none';"));
+
+    // The script gets the texts back exactly.
+    let block = data_block(&html);
+    assert!(!block.contains(['<', '>', '&', '\u{2028}']), "{block}");
+    let data: serde_json::Value = serde_json::from_str(block).expect("data block is JSON");
+    let strings: Vec<&str> = data["strings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(strings.contains(&EVIL_NAME));
+    assert!(
+        strings.iter().any(|s| s.contains(EVIL_VALUE)),
+        "{strings:?}"
+    );
+    let rows = data["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        strings[rows[0][1].as_u64().unwrap() as usize],
+        analysis.gpos[0].rows[0].name
+    );
+
+    assert_eq!(
+        gpa::report::html::write(&inventory, &analysis).unwrap(),
+        html.into_bytes(),
+        "same bytes every run"
+    );
+}
+
+// ---- In a browser ----
+
+/// One Chromium at a time: each is heavy, and the machine is shared.
+static BROWSER: Mutex<()> = Mutex::new(());
+
+fn chromium() -> Option<PathBuf> {
+    let path = PathBuf::from("/usr/bin/chromium");
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!("SKIP: /usr/bin/chromium not found (apt-get install chromium)");
+        None
+    }
+}
+
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gpa-html-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The page's DOM after its script ran, opened at `fragment` (`#q=…`), without network.
+fn dump_dom(chromium: &Path, page: &Path, fragment: &str) -> String {
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let profile = page.with_extension("profile");
+    let dom_file = page.with_extension("dom.html");
+    let url = format!("file://{}{fragment}", page.display());
+    let mut child = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(["--dump-dom", &url])
+        .stdout(std::fs::File::create(&dom_file).expect("DOM file"))
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromium");
+    // A hung browser must not hang the test run.
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while child.try_wait().expect("wait for chromium").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("chromium did not finish with {url}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = std::fs::remove_dir_all(&profile);
+    let dom = std::fs::read_to_string(&dom_file).expect("UTF-8 DOM");
+    assert!(dom.contains("</html>"), "no DOM from chromium for {url}");
+    dom
+}
+
+/// The rows of the settings table, each as its markup.
+fn table_rows(dom: &str) -> Vec<&str> {
+    let start = dom.find("id=\"rows\"").expect("settings rows");
+    let end = start
+        + dom[start..]
+            .find("id=\"overlaps\"")
+            .expect("overlaps section");
+    dom[start..end]
+        .split("<div class=\"row\" role=\"row\">")
+        .skip(1)
+        .collect()
+}
+
+/// The GPO cell of a table row.
+fn gpo_cell(row: &str) -> &str {
+    let cell = row.strip_prefix("<div role=\"cell\">").expect("first cell");
+    &cell[..cell.find("</div>").expect("end of cell")]
+}
+
+fn shown(dom: &str) -> String {
+    let start = dom.find("<span id=\"shown\">").expect("shown count") + "<span id=\"shown\">".len();
+    dom[start..start + dom[start..].find('<').unwrap()].to_string()
+}
+
+/// Text as Chromium serialises a text node.
+fn as_text_node(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\u{a0}', "&nbsp;")
+}
+
+#[test]
+fn injected_markup_shows_as_text_in_a_browser() {
+    let Some(chromium) = chromium() else { return };
+    let (inventory, analysis) = evil_estate();
+    let dir = scratch("evil");
+    let page = dir.join("evil.html");
+    std::fs::write(&page, html_of(&inventory, &analysis)).unwrap();
+
+    let dom = dump_dom(&chromium, &page, "");
+    assert!(
+        !dom.contains("data-injected"),
+        "an injected script or handler ran"
+    );
+    assert!(dom.contains("<title>Group Policy analysis</title>"));
+    assert_eq!(shown(&dom), "2 of 2 settings shown");
+    let rows = table_rows(&dom);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(gpo_cell(rows[0]), as_text_node(EVIL_NAME));
+    assert!(rows[0].contains("&lt;img src=x onerror="), "{}", rows[0]);
+    assert!(!dom.contains("<img src=\"x\""));
+
+    let dom = dump_dom(&chromium, &page, "#gpo=1");
+    assert_eq!(shown(&dom), "1 of 2 settings shown");
+    assert_eq!(gpo_cell(table_rows(&dom)[0]), "Plain GPO");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sct_1909_page_lists_every_setting_and_applies_link_filters() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let Some(chromium) = chromium() else { return };
+    let dir = scratch("sct");
+    let (page, csv) = (dir.join("report.html"), dir.join("report.csv"));
+    let out = Command::new(env!("CARGO_BIN_EXE_gpa"))
+        .arg("analyze")
+        .arg(corpus.join("gpo-backups/msft-sct-windows10-1909"))
+        .arg("--html")
+        .arg(&page)
+        .arg("--csv")
+        .arg(&csv)
+        .output()
+        .expect("run gpa");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut reader = csv::Reader::from_path(&csv).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+            .unwrap()
+    };
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let total = records.len();
+    assert_eq!(total, 592);
+
+    let dom = dump_dom(&chromium, &page, "");
+    assert_eq!(shown(&dom), format!("{total} of {total} settings shown"));
+    let mut in_table: Vec<String> = table_rows(&dom)
+        .iter()
+        .map(|r| gpo_cell(r).to_string())
+        .collect();
+    let mut in_csv: Vec<String> = records
+        .iter()
+        .map(|r| as_text_node(&r[column("GPO Name")]))
+        .collect();
+    in_table.sort();
+    in_csv.sort();
+    assert_eq!(in_table, in_csv, "one row per setting, under its GPO");
+    assert!(in_table.contains(&"MSFT Windows 10 1909 - Computer".to_string()));
+
+    // A search of two words: each in some column the table shows, in any case.
+    let searched = [
+        "GPO Name",
+        "Setting Name",
+        "Category",
+        "Scope",
+        "Value",
+        "Migration Readiness",
+        "CSP Name",
+        "CSP Mapping",
+        "Min OS Version",
+        "Settings Catalog ID",
+        "Confidence",
+        "Match Route",
+        "Reason",
+        "Source Key",
+        "Source Value Name",
+    ]
+    .map(column);
+    let wanted = records
+        .iter()
+        .filter(|r| {
+            let text = searched.map(|c| r[c].to_lowercase()).join("\n");
+            text.contains("windowsremotemanagement") && text.contains("allowbasic")
+        })
+        .count();
+    assert_eq!(wanted, 6);
+    let dom = dump_dom(&chromium, &page, "#q=WindowsRemoteManagement%20allowbasic");
+    assert_eq!(shown(&dom), format!("{wanted} of {total} settings shown"));
+    let rows = table_rows(&dom);
+    assert_eq!(rows.len(), wanted);
+    assert!(
+        rows.iter()
+            .all(|r| r.contains("ADMX WindowsRemoteManagement:AllowBasic_"))
+    );
+
+    let deprecated = records
+        .iter()
+        .filter(|r| &r[column("Migration Readiness")] == "Deprecated")
+        .count();
+    assert_eq!(deprecated, 128);
+    let dom = dump_dom(&chromium, &page, "#readiness=Deprecated");
+    assert_eq!(
+        shown(&dom),
+        format!("{deprecated} of {total} settings shown")
+    );
+    let rows = table_rows(&dom);
+    assert_eq!(rows.len(), deprecated);
+    assert!(
+        rows.iter()
+            .all(|r| r.contains("<span class=\"pill r1\">Deprecated</span>"))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
