@@ -124,7 +124,11 @@ fn windows_10_1909_computer_baseline_security_settings_all_map() {
             (SettingKind::SecurityOption, 30),
             (SettingKind::UserRight, 23),
             (SettingKind::AdvancedAudit, 23),
-            (SettingKind::FirewallProfile, 23),
+            // The four Xbox services through the services table.
+            (SettingKind::Service, 4),
+            // 23 registry.pol values, and the report's 23 restatements of them by profile and name
+            // (analyze keeps one row for each pair).
+            (SettingKind::FirewallProfile, 46),
         ])
     );
     assert!(result.uncovered.is_empty(), "{:?}", result.uncovered);
@@ -183,5 +187,15 @@ fn sct_1909_gaps_are_reported_not_dropped() {
             .unwrap_or("")
             .contains("no DDF node")
     );
-    assert_eq!((result.matches.len(), result.uncovered.len()), (89, 0));
+    // With the services table, the DC's service startup modes are in this stage too: the ones the
+    // SystemServices CSP has are matched, and AppIDSvc and one other, which it lacks, are uncovered.
+    assert_eq!((result.matches.len(), result.uncovered.len()), (98, 2));
+    let uncovered: Vec<&SettingId> = result
+        .uncovered
+        .iter()
+        .map(|&i| &dc.settings[i].id)
+        .collect();
+    assert!(uncovered.contains(&&SettingId::Service {
+        name: "AppIDSvc".into()
+    }));
 }

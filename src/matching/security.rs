@@ -84,8 +84,9 @@ fn in_scope(setting: &Setting) -> bool {
                 key,
                 ..
             } => REGISTRY_ROOTS.iter().any(|root| is_at_or_below(key, root)),
+            // The firewall table covers the three profiles, not the global settings.
             SettingId::FirewallSetting { profile, name } => {
-                firewall_registry_value(profile, name).is_some()
+                profile != "Global" && firewall_registry_value(profile, name).is_some()
             }
             _ => false,
         },
