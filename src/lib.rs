@@ -2,6 +2,7 @@
 //! two, reports coverage and writes Intune settings catalog policies.
 
 pub mod catalog;
+pub mod emit;
 pub mod input;
 pub mod inventory;
 pub mod matching;

@@ -564,7 +564,7 @@ fn policy_row(
 
 /// The link to use: one with a definition first, then one confirmed by more routes; a link the
 /// curated tables supersede is used only when nothing else is there. `links` comes curated first.
-fn best_link<'a>(links: &[&'a CatalogLink]) -> Option<&'a CatalogLink> {
+pub(crate) fn best_link<'a>(links: &[&'a CatalogLink]) -> Option<&'a CatalogLink> {
     links
         .iter()
         .copied()

@@ -1,0 +1,4 @@
+//! Intune settings catalog policies written from an analysis.
+
+pub mod convert;
+pub mod translate;
