@@ -130,7 +130,11 @@ pub fn value_text(value: &SettingValue) -> String {
             if item.disabled {
                 out.push_str(" (disabled)");
             }
-            for p in &item.properties {
+            for p in item
+                .properties
+                .iter()
+                .filter(|p| !(p.name == "action" && item.action.as_deref() == Some(&p.value)))
+            {
                 let _ = write!(out, " {}={}", p.name, p.value);
             }
             out

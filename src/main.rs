@@ -9,6 +9,7 @@ use gpa::catalog::admx::discover_template_folders;
 use gpa::catalog::stats::CatalogStats;
 use gpa::catalog::{Catalog, CatalogSources, build_catalog, lookup};
 use gpa::emit::convert::{self, Merge};
+use gpa::emit::validate;
 use gpa::input::discover;
 use gpa::inventory;
 use gpa::matching::analyze::analyze_with_progress;
@@ -80,6 +81,20 @@ enum Command {
     /// Build, summarize or query the MDM catalog (ADMX + Policy CSP DDF + settings catalog).
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Check Intune settings catalog policy JSON (a Graph configurationPolicies body or export)
+    /// against the catalog's setting definitions.
+    ///
+    /// Exit status: 0 when every file is valid, 1 when some file is not (an error, a definition
+    /// not in the catalog, or not a settings catalog policy), 2 on a usage error or when some
+    /// file could not be read.
+    Validate {
+        /// Policy JSON files, or folders whose `*.json` files (at any depth) are all checked.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print `{"files": [...], "summary": {...}}` as JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -146,6 +161,9 @@ fn main() -> ExitCode {
             })
         }
         Command::Catalog(command) => run_catalog(command, cli.catalog.as_deref()),
+        Command::Validate { files, json } => with_catalog(cli.catalog.as_deref(), |catalog| {
+            run_validate(catalog, &files, json)
+        }),
     }
 }
 
@@ -154,12 +172,8 @@ fn run_inventory(paths: &[PathBuf], json: bool) -> ExitCode {
         return ExitCode::from(2);
     };
     if json {
-        match serde_json::to_string_pretty(&inventory) {
-            Ok(text) => println!("{text}"),
-            Err(e) => {
-                eprintln!("gpa: cannot write JSON: {e}");
-                return ExitCode::from(2);
-            }
+        if !print_json(&inventory) {
+            return ExitCode::from(2);
         }
     } else {
         print!("{}", inventory::render_table(&inventory));
@@ -265,12 +279,8 @@ fn run_catalog(command: CatalogCommand, catalog_dir: Option<&Path>) -> ExitCode 
         CatalogCommand::Stats { json } => with_catalog(catalog_dir, |catalog| {
             let stats = CatalogStats::of(catalog);
             if json {
-                match serde_json::to_string_pretty(&stats) {
-                    Ok(text) => println!("{text}"),
-                    Err(e) => {
-                        eprintln!("gpa: cannot write JSON: {e}");
-                        return ExitCode::from(2);
-                    }
+                if !print_json(&stats) {
+                    return ExitCode::from(2);
                 }
             } else {
                 print!("{}", stats.render());
@@ -287,6 +297,40 @@ fn run_catalog(command: CatalogCommand, catalog_dir: Option<&Path>) -> ExitCode 
             ExitCode::SUCCESS
         }),
     }
+}
+
+/// Prints pretty JSON on stdout; false, after saying why on stderr, when it cannot be written.
+fn print_json(value: &impl serde::Serialize) -> bool {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => {
+            println!("{text}");
+            true
+        }
+        Err(e) => {
+            eprintln!("gpa: cannot write JSON: {e}");
+            false
+        }
+    }
+}
+
+fn run_validate(catalog: &Catalog, files: &[PathBuf], json: bool) -> ExitCode {
+    let run = validate::validate_paths(catalog, files);
+    for report in &run.files {
+        if let Some(error) = &report.error {
+            eprintln!("gpa: {}: {error}", report.path);
+        }
+    }
+    if json {
+        if !print_json(&run) {
+            return ExitCode::from(2);
+        }
+    } else {
+        for report in &run.files {
+            print!("{}", report.render());
+        }
+        print!("{}", run.summary.render());
+    }
+    ExitCode::from(run.summary.exit_code())
 }
 
 fn with_catalog(dir: Option<&Path>, run: impl FnOnce(&Catalog) -> ExitCode) -> ExitCode {

@@ -14,7 +14,7 @@ use crate::catalog::definitions::{
 };
 use crate::catalog::join::CatalogLink;
 use crate::matching::admx_state::{ElementValueData, RecoveredPolicy};
-use crate::matching::analyze::{GpoAnalysis, MatchedSetting, RowOrigin, best_link};
+use crate::matching::analyze::{GpoAnalysis, MatchedSetting, RowOrigin, best_link, policy_links};
 use crate::matching::security::SecurityMatch;
 use crate::model::{Gpo, PolicyState, RegistryData, RegistryOp, SettingValue, fold_registry_key};
 
@@ -507,7 +507,7 @@ fn admx_instance(
         .admx()
         .policy(recovered.policy)
         .ok_or("the row's ADMX policy is missing from the catalog")?;
-    let links = catalog.links_for(recovered.policy, recovered.scope);
+    let links = policy_links(catalog, recovered);
     let link = best_link(&links).filter(|l| {
         l.definition_id
             .as_deref()

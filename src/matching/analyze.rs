@@ -186,6 +186,7 @@ pub struct MatchedSetting {
 
 /// A setting set by more than one GPO.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Overlap {
     pub identity: String,
     pub name: String,
@@ -205,6 +206,7 @@ pub enum OverlapKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OverlapEntry {
     /// Index into [`Inventory::gpos`].
     pub gpo: usize,
@@ -398,7 +400,7 @@ fn policy_row(
     curated: Option<&SecurityMatch>,
 ) -> MatchedSetting {
     let policy = catalog.admx().policy(recovered.policy);
-    let links = catalog.links_for(recovered.policy, recovered.scope);
+    let links = policy_links(catalog, recovered);
     let link = best_link(&links);
     let first = recovered.evidence.first().map(|e| e.setting);
     let source_setting = first.and_then(|i| gpo.settings.get(i));
@@ -562,9 +564,28 @@ fn policy_row(
     }
 }
 
+/// The catalog links of a recovered policy. Several template folders may define the same policy;
+/// the join links the copy the catalog indexes by file and name, so another copy (found by a
+/// report's display names) borrows that copy's links.
+pub fn policy_links<'c>(catalog: &'c Catalog, recovered: &RecoveredPolicy) -> Vec<&'c CatalogLink> {
+    let links = catalog.links_for(recovered.policy, recovered.scope);
+    if !links.is_empty() {
+        return links;
+    }
+    match catalog
+        .admx()
+        .policy_index(&recovered.file_base, &recovered.name)
+    {
+        Some(canonical) if canonical != recovered.policy => {
+            catalog.links_for(canonical, recovered.scope)
+        }
+        _ => links,
+    }
+}
+
 /// The link to use: one with a definition first, then one confirmed by more routes; a link the
 /// curated tables supersede is used only when nothing else is there. `links` comes curated first.
-pub(crate) fn best_link<'a>(links: &[&'a CatalogLink]) -> Option<&'a CatalogLink> {
+pub fn best_link<'a>(links: &[&'a CatalogLink]) -> Option<&'a CatalogLink> {
     links
         .iter()
         .copied()
@@ -741,6 +762,19 @@ fn policy_value_key(policy: &RecoveredPolicy) -> String {
     serde_json::to_string(&(policy.state, &policy.elements)).unwrap_or_default()
 }
 
+/// The CSP path above a node, as a category for rows that have none
+/// (`./Vendor/MSFT/Firewall/MdmStore/PrivateProfile/EnableFirewall` → `Firewall/MdmStore/PrivateProfile`).
+fn csp_category(uri: &str) -> String {
+    let lower = uri.to_ascii_lowercase();
+    let start = lower
+        .find("vendor/msft/")
+        .map_or(0, |i| i + "vendor/msft/".len());
+    let path = uri.get(start..).unwrap_or_default();
+    path.rsplit_once('/')
+        .map_or(path, |(parent, _)| parent)
+        .to_string()
+}
+
 /// The row of a setting matched by a curated table.
 fn security_row(
     catalog: &Catalog,
@@ -777,8 +811,19 @@ fn security_row(
         reason.push_str(&format!("; {note}"));
     }
     let mut row = base_row(setting, index, RowOrigin::Security(index));
-    if row.name.is_empty() {
-        row.name = m.gp_english_name.clone();
+    // A raw value without a report name is named by the curated row, else by the definition
+    // (Private and Public firewall profile values have no English Group Policy name).
+    if setting.display_name.is_none() {
+        if !m.gp_english_name.is_empty() {
+            row.name = m.gp_english_name.clone();
+        } else if let Some(def) = definition.and_then(|id| catalog.definition(id)) {
+            row.name = def.display_name.clone();
+        }
+    }
+    if row.category.is_empty()
+        && let Some(uri) = &m.csp_uri
+    {
+        row.category = csp_category(uri);
     }
     row.readiness = readiness;
     row.csp_name = m.csp_uri.as_deref().and_then(csp_name).map(str::to_string);

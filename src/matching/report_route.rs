@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use super::admx_state::{
     ElementValue, ElementValueData, Evidence, RecoveredPolicy, Route, UnresolvedReportPolicy,
 };
-use crate::catalog::admx::{AdmxCatalog, AdmxElement, AdmxPolicy, ElementKind, normalize_name};
+use crate::catalog::admx::{
+    AdmxCatalog, AdmxElement, AdmxPolicy, ElementKind, normalize_name, same_name,
+};
 use crate::model::{
     Gpo, ListEntry, PolicyPart, Scope, Setting, SettingId, SettingKind, SettingValue,
 };
@@ -178,16 +180,16 @@ fn by_name_alone<'a>(
     category: &str,
     name: &str,
 ) -> Vec<&'a AdmxPolicy> {
-    let wanted = normalize_name(name);
-    let root = |path: &str| normalize_name(path.split('/').next().unwrap_or_default());
-    let wanted_root = root(category);
+    let wanted_root = category.split('/').next().unwrap_or_default();
     let found: Vec<&AdmxPolicy> = admx
         .policies()
         .iter()
         .filter(|p| {
             p.class.applies_to(scope)
-                && normalize_name(&p.display_name) == wanted
-                && p.category_path.first().map(|c| normalize_name(c)) == Some(wanted_root.clone())
+                && same_name(&p.display_name, name)
+                && p.category_path
+                    .first()
+                    .is_some_and(|c| same_name(c, wanted_root))
         })
         .collect();
     let distinct: BTreeSet<(String, String)> = found

@@ -57,6 +57,7 @@ struct SettingReport<'a> {
     mdm_supported_state: &'static str,
     mdm_csp_name: Option<&'a str>,
     mdm_setting_uri: Option<&'a str>,
+    #[serde(rename = "mdmMinimumOSVersion")]
     mdm_minimum_os_version: Option<&'a str>,
     intune_setting_definition_id: Option<&'a str>,
     /// `Ready`, `Deprecated`, `Not supported`, `Custom OMA-URI`, `Not applicable`, `Unknown extension`.

@@ -414,6 +414,22 @@ pub fn normalize_name(text: &str) -> String {
         .to_lowercase()
 }
 
+/// `normalize_name(a) == normalize_name(b)`, without allocating: for scans over every policy.
+pub fn same_name(a: &str, b: &str) -> bool {
+    let mut a = a.split_whitespace();
+    let mut b = b.split_whitespace();
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y))
+                if x.eq_ignore_ascii_case(y)
+                    || (!(x.is_ascii() && y.is_ascii())
+                        && x.to_lowercase() == y.to_lowercase()) => {}
+            _ => return false,
+        }
+    }
+}
+
 /// The settings catalog id of an ADMX element's child definition: `{parentId}_{lower(elementId)}`
 /// (formats.md §7.1). A candidate to confirm in the catalog, never to emit unchecked.
 pub fn settings_catalog_child_id(parent_id: &str, element_id: &str) -> String {
