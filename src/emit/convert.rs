@@ -194,6 +194,14 @@ pub fn convert(
                         })
                 })
                 .collect();
+            // A merged policy names the GPOs that have settings in its scope.
+            let gpos = if merge == Merge::None {
+                gpos
+            } else {
+                let mut with_rows: Vec<usize> = rows.iter().map(|r| r.gpo).collect();
+                with_rows.dedup();
+                with_rows
+            };
             let description = description(inventory, &gpos);
             build_policy(catalog, inventory, name, description, gpos, &rows)
         })
@@ -910,4 +918,191 @@ pub fn render_table(conversion: &Conversion) -> String {
         reasons.join(", ")
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::analyze::analyze;
+    use crate::model::{
+        Hive, RegistryData, RegistryInstruction, RegistryOp, Setting, SettingId, SettingKind,
+        SettingValue, Source,
+    };
+
+    /// `Network security: Do not store LAN Manager hash value on next password change`, with
+    /// the key spelled as given.
+    fn no_lm_hash(key: &str, data: u32) -> Setting {
+        Setting::new(
+            Scope::Device,
+            SettingKind::SecurityOption,
+            SettingId::Registry {
+                hive: Hive::Hklm,
+                key: key.into(),
+                value_name: "NoLMHash".into(),
+            },
+            SettingValue::Registry(RegistryInstruction {
+                op: RegistryOp::Set,
+                data: RegistryData::Dword(data),
+            }),
+            Source::default(),
+        )
+    }
+
+    const LSA: &str = "System\\CurrentControlSet\\Control\\Lsa";
+    const NO_LM_HASH: &str = "device_vendor_msft_policy_config_localpoliciessecurityoptions_networksecurity_donotstorelanmanagerhashvalueonnextpasswordchange";
+
+    fn gpo(name: &str, guid: &str, settings: Vec<Setting>) -> Gpo {
+        Gpo {
+            guid: Some(guid.into()),
+            display_name: name.into(),
+            settings,
+            ..Gpo::default()
+        }
+    }
+
+    fn run(gpos: Vec<Gpo>, merge: Merge) -> Conversion {
+        let inventory = Inventory { gpos };
+        let catalog = Catalog::embedded().expect("embedded catalog");
+        let analysis = analyze(&inventory, catalog);
+        convert(&inventory, &analysis, catalog, merge)
+    }
+
+    #[test]
+    fn file_stems_are_safe_on_every_os() {
+        assert_eq!(
+            safe_file_stem("a/b\\c:d*e?f\"g<h>i|j"),
+            "a_b_c_d_e_f_g_h_i_j"
+        );
+        assert_eq!(safe_file_stem("tab\there\u{7}"), "tab_here_");
+        assert_eq!(
+            safe_file_stem("  ..Baseline (SHB v10.1.0). . "),
+            "Baseline (SHB v10.1.0)"
+        );
+        assert_eq!(safe_file_stem("CON"), "_CON");
+        assert_eq!(safe_file_stem("com1.backup"), "_com1.backup");
+        assert_eq!(safe_file_stem("Lpt9 "), "_Lpt9");
+        assert_eq!(safe_file_stem("CONSOLE"), "CONSOLE");
+        assert_eq!(safe_file_stem(" ... "), "GPO");
+        assert_eq!(safe_file_stem("../../etc/passwd"), "_.._etc_passwd");
+        let long = "é".repeat(200);
+        let stem = safe_file_stem(&long);
+        assert_eq!(stem.len(), 150);
+        assert!(stem.chars().all(|c| c == 'é'));
+    }
+
+    #[test]
+    fn names_that_collide_ignoring_case_take_their_guids() {
+        let conversion = run(
+            vec![
+                gpo("CON", "{A}", vec![no_lm_hash(LSA, 1)]),
+                gpo("con", "{B}", vec![no_lm_hash(LSA, 1)]),
+                gpo("conversion-summary", "{C}", vec![no_lm_hash(LSA, 1)]),
+                gpo("Empty", "{D}", Vec::new()),
+            ],
+            Merge::None,
+        );
+        let files: Vec<Option<&str>> = conversion
+            .policies
+            .iter()
+            .map(|p| p.file.as_deref())
+            .collect();
+        assert_eq!(
+            files,
+            vec![
+                Some("_CON {A}.json"),
+                Some("_con {B}.json"),
+                Some("conversion-summary (2).json"),
+                None,
+            ]
+        );
+        assert_eq!(
+            conversion.policies[0].description,
+            format!(
+                "Converted from GPO {{A}} (CON) by gpa {}",
+                env!("CARGO_PKG_VERSION")
+            )
+        );
+    }
+
+    #[test]
+    fn one_gpo_setting_a_definition_twice_alike_writes_it_once() {
+        let conversion = run(
+            vec![gpo(
+                "Twice",
+                "{A}",
+                vec![
+                    no_lm_hash(LSA, 1),
+                    no_lm_hash("SYSTEM\\CurrentControlSet\\Control\\LSA", 1),
+                ],
+            )],
+            Merge::None,
+        );
+        let policy = &conversion.policies[0];
+        assert_eq!(policy.settings.len(), 1);
+        assert_eq!(policy.settings[0].setting_definition_id, NO_LM_HASH);
+        assert_eq!(
+            policy.settings[0].chosen_option(),
+            Some(format!("{NO_LM_HASH}_1").as_str())
+        );
+        assert_eq!(policy.written.len(), 1);
+        assert_eq!(policy.written[0].sources.len(), 2);
+        assert_eq!(
+            policy.written[0].notes,
+            vec!["2 rows give this definition the same value; written once".to_string()]
+        );
+        assert!(policy.conflicts.is_empty());
+    }
+
+    #[test]
+    fn one_gpo_setting_a_definition_two_ways_is_a_conflict() {
+        let conversion = run(
+            vec![gpo(
+                "Two ways",
+                "{A}",
+                vec![
+                    no_lm_hash(LSA, 1),
+                    no_lm_hash("SYSTEM\\CurrentControlSet\\Control\\LSA", 0),
+                ],
+            )],
+            Merge::None,
+        );
+        let policy = &conversion.policies[0];
+        assert!(policy.settings.is_empty());
+        assert_eq!(policy.file, None);
+        assert_eq!(policy.conflicts.len(), 1);
+        let values: Vec<&str> = policy.conflicts[0]
+            .values
+            .iter()
+            .map(|v| v.value.as_str())
+            .collect();
+        assert_eq!(values, vec!["REG_DWORD 1", "REG_DWORD 0"]);
+    }
+
+    #[test]
+    fn merged_gpos_setting_one_value_two_ways_conflict_and_alike_merge() {
+        let gpos = || {
+            vec![
+                gpo("A", "{A}", vec![no_lm_hash(LSA, 1)]),
+                gpo("B", "{B}", vec![no_lm_hash(LSA, 0)]),
+            ]
+        };
+        let merged = run(gpos(), Merge::All);
+        let policy = &merged.policies[0];
+        assert!(policy.settings.is_empty());
+        assert_eq!(policy.conflicts.len(), 1);
+        assert_eq!(
+            policy.conflicts[0].definition_id.as_deref(),
+            Some(NO_LM_HASH)
+        );
+        assert_eq!(
+            policy.conflicts[0]
+                .values
+                .iter()
+                .map(|v| v.gpo)
+                .collect::<Vec<_>>(),
+            vec![0, 1]
+        );
+        let separate = run(gpos(), Merge::None);
+        assert!(separate.policies.iter().all(|p| p.settings.len() == 1));
+    }
 }

@@ -980,3 +980,125 @@ pub fn parents_required(def: &SettingDefinition) -> Vec<(String, String)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Principal;
+
+    fn definition(id: &str) -> &'static SettingDefinition {
+        let catalog = Catalog::embedded().expect("embedded catalog");
+        catalog.definition(id).expect("definition in the catalog")
+    }
+
+    fn chosen(instance: &SettingInstance) -> &str {
+        instance.chosen_option().expect("a choice")
+    }
+
+    #[test]
+    fn a_number_outside_the_definition_range_is_not_convertible() {
+        let catalog = Catalog::embedded().expect("embedded catalog");
+        let def = definition("device_vendor_msft_policy_config_devicelock_passwordhistorysize");
+        let ok = write_value(catalog, def, &GpoValue::Integer(24)).expect("24 fits");
+        assert_eq!(
+            ok.value,
+            InstanceValue::SimpleSettingValue(SimpleValue::Integer {
+                value: 24,
+                setting_value_template_reference: ()
+            })
+        );
+        assert_eq!(
+            write_value(catalog, def, &GpoValue::Integer(25)),
+            Err("25 is outside the range 0–24 that device_vendor_msft_policy_config_devicelock_passwordhistorysize allows".to_string())
+        );
+        assert!(write_value(catalog, def, &GpoValue::Text("x".into())).is_err());
+    }
+
+    #[test]
+    fn a_dword_selects_the_true_or_false_option_of_a_boolean_node() {
+        let catalog = Catalog::embedded().expect("embedded catalog");
+        let def = definition("vendor_msft_firewall_mdmstore_domainprofile_enablefirewall");
+        let on = write_value(catalog, def, &GpoValue::Integer(1)).expect("1");
+        assert_eq!(
+            chosen(&on),
+            "vendor_msft_firewall_mdmstore_domainprofile_enablefirewall_true"
+        );
+        let off = write_value(catalog, def, &GpoValue::Boolean(false)).expect("false");
+        assert_eq!(
+            chosen(&off),
+            "vendor_msft_firewall_mdmstore_domainprofile_enablefirewall_false"
+        );
+        assert_eq!(
+            write_value(catalog, def, &GpoValue::Integer(2)),
+            Err("2 is not an option of vendor_msft_firewall_mdmstore_domainprofile_enablefirewall (options: false, true)".to_string())
+        );
+    }
+
+    #[test]
+    fn choice_options_are_found_by_value_not_position() {
+        let catalog = Catalog::embedded().expect("embedded catalog");
+        let def = definition(
+            "device_vendor_msft_policy_config_localpoliciessecurityoptions_networksecurity_minimumsessionsecurityforntlmsspbasedclients",
+        );
+        let instance = write_value(catalog, def, &GpoValue::Integer(537_395_200)).expect("flags");
+        assert_eq!(
+            chosen(&instance),
+            "device_vendor_msft_policy_config_localpoliciessecurityoptions_networksecurity_minimumsessionsecurityforntlmsspbasedclients_537395200"
+        );
+    }
+
+    #[test]
+    fn an_empty_list_is_not_convertible() {
+        let catalog = Catalog::embedded().expect("embedded catalog");
+        let def = definition("device_vendor_msft_policy_config_userrights_accessfromnetwork");
+        let err = write_value(catalog, def, &GpoValue::Lines(Vec::new())).unwrap_err();
+        assert!(err.starts_with("the GPO sets an empty list"), "{err}");
+        assert!(write_value(catalog, def, &GpoValue::Integer(1)).is_err());
+    }
+
+    #[test]
+    fn principals_are_starred_sids_or_names_and_audit_flags_the_node_value() {
+        let members = vec![
+            Principal {
+                sid: Some("S-1-5-32-544".into()),
+                name: Some("BUILTIN\\Administrators".into()),
+            },
+            Principal {
+                sid: None,
+                name: Some("CONTOSO\\Helpdesk".into()),
+            },
+        ];
+        assert_eq!(
+            setting_value(&SettingValue::Principals { members }),
+            Ok(GpoValue::Lines(vec![
+                "*S-1-5-32-544".into(),
+                "CONTOSO\\Helpdesk".into()
+            ]))
+        );
+        let audit = |success, failure| SettingValue::Audit {
+            success,
+            failure,
+            raw: String::new(),
+        };
+        assert_eq!(setting_value(&audit(true, false)), Ok(GpoValue::Integer(1)));
+        assert_eq!(setting_value(&audit(false, true)), Ok(GpoValue::Integer(2)));
+        assert_eq!(setting_value(&audit(true, true)), Ok(GpoValue::Integer(3)));
+        assert_eq!(
+            setting_value(&audit(false, false)),
+            Ok(GpoValue::Integer(0))
+        );
+    }
+
+    #[test]
+    fn a_deleted_registry_value_is_not_a_value() {
+        let deleted = SettingValue::Registry(crate::model::RegistryInstruction {
+            op: RegistryOp::DeleteValue,
+            data: RegistryData::String(" ".into()),
+        });
+        assert!(setting_value(&deleted).is_err());
+        assert_eq!(
+            admx_value(&AdmxValue::Delete, "NoControlPanel"),
+            Err("the GPO deletes NoControlPanel; the setting has no value for that".to_string())
+        );
+    }
+}
