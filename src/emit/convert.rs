@@ -245,7 +245,6 @@ fn description(inventory: &Inventory, gpos: &[usize]) -> String {
 
 /// A translated row on its way into a policy.
 struct Candidate {
-    definition_id: String,
     instance: SettingInstance,
     notes: Vec<String>,
     source: SourceRow,
@@ -295,7 +294,6 @@ fn build_policy(
         };
         match translate(catalog, gpo, r.analysis, r.row) {
             Ok(t) => candidates.push(Candidate {
-                definition_id: t.instance.setting_definition_id.to_ascii_lowercase(),
                 instance: t.instance,
                 notes: t.notes,
                 source: r.source(),
@@ -378,7 +376,7 @@ fn once_per_definition(candidates: Vec<Candidate>, conflicts: &mut Vec<Conflict>
     let mut by_definition: BTreeMap<String, Vec<Candidate>> = BTreeMap::new();
     for c in candidates {
         by_definition
-            .entry(c.definition_id.clone())
+            .entry(c.instance.setting_definition_id.to_ascii_lowercase())
             .or_default()
             .push(c);
     }
@@ -407,8 +405,9 @@ fn once_per_definition(candidates: Vec<Candidate>, conflicts: &mut Vec<Conflict>
         }
         let mut group = group.into_iter();
         let Some(first) = group.next() else { continue };
-        let mut sources = vec![first.source];
-        sources.extend(group.map(|c| c.source));
+        let sources = std::iter::once(first.source)
+            .chain(group.map(|c| c.source))
+            .collect();
         entries.push(Entry {
             written: WrittenSetting {
                 definition_id: first.instance.setting_definition_id.clone(),
