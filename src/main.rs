@@ -3,11 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use gpa::catalog::admx::discover_template_folders;
 use gpa::catalog::stats::CatalogStats;
 use gpa::catalog::{Catalog, CatalogSources, build_catalog, lookup};
+use gpa::emit::convert::{self, Merge};
 use gpa::emit::validate;
 use gpa::input::discover;
 use gpa::inventory;
@@ -62,6 +63,25 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
     },
+    /// Write Intune settings catalog policies (JSON for import) for the settings `analyze` marks
+    /// Ready, and conversion-summary.json beside them.
+    ///
+    /// Exit status: 0 when everything was read and written, 1 when some input could not be read
+    /// but policies were written, 2 on a usage error, when no GPO could be read or a file could
+    /// not be written.
+    Convert {
+        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The folder for the policy files and conversion-summary.json (created when missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// `none`: one policy per GPO; `scope`: one policy for every GPO's device settings and one
+        /// for their user settings; `all`: one policy. A setting that merged GPOs set differently
+        /// is left out as a conflict.
+        #[arg(long, value_enum, default_value = "none")]
+        merge: MergeArg,
+    },
     /// Build, summarize or query the MDM catalog (ADMX + Policy CSP DDF + settings catalog).
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -79,6 +99,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MergeArg {
+    None,
+    Scope,
+    All,
 }
 
 #[derive(Subcommand)]
@@ -137,6 +164,16 @@ fn main() -> ExitCode {
             ];
             run_analyze(catalog, &paths, &reports)
         }),
+        Command::Convert { paths, out, merge } => {
+            let merge = match merge {
+                MergeArg::None => Merge::None,
+                MergeArg::Scope => Merge::Scope,
+                MergeArg::All => Merge::All,
+            };
+            with_catalog(cli.catalog.as_deref(), |catalog| {
+                run_convert(catalog, &paths, &out, merge)
+            })
+        }
         Command::Catalog(command) => run_catalog(command, cli.catalog.as_deref()),
         Command::Validate { files, json } => with_catalog(cli.catalog.as_deref(), |catalog| {
             run_validate(catalog, &files, json)
@@ -201,6 +238,26 @@ fn run_analyze(
     }
     print!("{}", report::summary::render(&inventory, &analysis));
     match (written, clean) {
+        (false, _) => ExitCode::from(2),
+        (true, false) => ExitCode::from(1),
+        (true, true) => ExitCode::SUCCESS,
+    }
+}
+
+fn run_convert(catalog: &Catalog, paths: &[PathBuf], out: &Path, merge: Merge) -> ExitCode {
+    let Some((inventory, clean)) = read_inventory(paths) else {
+        return ExitCode::from(2);
+    };
+    let bar = progress_bar(inventory.gpos.len());
+    let analysis = analyze_with_progress(&inventory, catalog, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let conversion = convert::convert(&inventory, &analysis, catalog, merge);
+    let errors = convert::write_files(&conversion, &inventory, out);
+    for error in &errors {
+        eprintln!("gpa: cannot write: {error}");
+    }
+    print!("{}", convert::render_table(&conversion));
+    match (errors.is_empty(), clean) {
         (false, _) => ExitCode::from(2),
         (true, false) => ExitCode::from(1),
         (true, true) => ExitCode::SUCCESS,

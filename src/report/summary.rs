@@ -143,13 +143,13 @@ pub fn render(inventory: &Inventory, analysis: &Analysis) -> String {
     out
 }
 
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Left-aligned first column, right-aligned figures, a rule under the header and above the totals.
-fn table(lines: &[[String; 9]]) -> String {
-    let mut widths = [0usize; 9];
+pub(crate) fn table<const N: usize>(lines: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
     for line in lines {
         for (w, cell) in widths.iter_mut().zip(line) {
             *w = (*w).max(cell.chars().count());
