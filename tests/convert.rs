@@ -312,17 +312,31 @@ fn security_option_is_the_option_of_its_value() {
             json!([])
         )
     );
-    // The definition offers 0 and 1 only; 900 seconds is not convertible, not rounded.
+    // The catalog's definition for the inactivity limit is "[Deprecated] …" (and offers 0 and 1
+    // only): the row is Deprecated and left out as such, not written as a rounded value.
     let inactivity = policy(&conversion, COMPUTER)
         .left_out
         .iter()
         .find(|l| l.source.setting == "Interactive logon: Machine inactivity limit")
         .expect("inactivity limit left out");
-    assert_eq!(inactivity.reason, LeftOutReason::NotConvertible);
-    assert!(
-        inactivity.detail.starts_with("900 is not an option of "),
-        "{}",
-        inactivity.detail
+    assert_eq!(inactivity.reason, LeftOutReason::Deprecated);
+}
+
+#[test]
+fn service_startup_mode_is_the_option_of_its_start_type() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let (_, conversion) = converted(&[sct(&corpus)], Merge::None);
+    // GptTmpl `"XblGameSave",4,""`: Disabled, through the curated services table.
+    let id = "device_vendor_msft_policy_config_systemservices_configurexboxlivegamesaveservicestartupmode";
+    assert_eq!(
+        instance(&conversion, COMPUTER, id),
+        choice(
+            id,
+            "device_vendor_msft_policy_config_systemservices_configurexboxlivegamesaveservicestartupmode_4",
+            json!([])
+        )
     );
 }
 

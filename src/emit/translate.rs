@@ -882,6 +882,30 @@ fn setting_value(value: &SettingValue) -> Result<GpoValue, String> {
         SettingValue::Audit {
             success, failure, ..
         } => GpoValue::Integer(i64::from(*success) | (i64::from(*failure) << 1)),
+        // A service's startup mode: GptTmpl's StartType numbers (2 Automatic, 3 Manual,
+        // 4 Disabled) are the SystemServices node values. Its permissions have no MDM form, so a
+        // service that also sets them is not converted rather than converted in part.
+        SettingValue::Properties { properties }
+            if properties.iter().any(|p| p.name == "StartType") =>
+        {
+            let property = |name: &str| {
+                properties
+                    .iter()
+                    .find(|p| p.name == name)
+                    .map(|p| p.value.trim())
+            };
+            if property("SecurityDescriptor").is_some_and(|sddl| !sddl.is_empty()) {
+                return Err(
+                    "the GPO also sets the service's permissions, which MDM cannot".to_string(),
+                );
+            }
+            let start = property("StartType").unwrap_or_default();
+            GpoValue::Integer(
+                start
+                    .parse()
+                    .map_err(|_| format!("service start type {start:?} is not a number"))?,
+            )
+        }
         SettingValue::Registry(instruction) => match (&instruction.op, &instruction.data) {
             (RegistryOp::Set | RegistryOp::SoftSet, data) => match data {
                 RegistryData::Dword(n) | RegistryData::DwordBigEndian(n) => {

@@ -525,6 +525,7 @@ fn policy_row(
     let mut readiness = readiness;
     if readiness != Readiness::NotSupported
         && let Some(why) = deprecation(catalog, policy, csp_uri.as_deref())
+            .or_else(|| definition_deprecation(catalog, definition_id.as_deref()))
     {
         readiness = Readiness::Deprecated;
         reasons.push(why);
@@ -706,6 +707,19 @@ fn deprecation(
     only_old.then(|| format!("the template supports it only on \"{supported}\""))
 }
 
+/// The settings catalog marks a retired definition in its display name
+/// (`[Deprecated] Interactive Logon Machine Inactivity Limit (Deprecated)`).
+fn definition_deprecation(catalog: &Catalog, id: Option<&str>) -> Option<String> {
+    let def = catalog.definition(id?)?;
+    let name = def.display_name.trim();
+    (name.starts_with("[Deprecated]") || name.ends_with("(Deprecated)")).then(|| {
+        format!(
+            "the settings catalog marks {} deprecated (\"{name}\")",
+            def.id
+        )
+    })
+}
+
 /// The lowest OS build the node or definition applies to.
 fn min_os_version(
     catalog: &Catalog,
@@ -818,7 +832,12 @@ fn security_row(
             ),
         ),
     };
-    let mut reason = reason;
+    let (readiness, mut reason) = match definition_deprecation(catalog, definition) {
+        Some(why) if readiness == Readiness::Ready => {
+            (Readiness::Deprecated, format!("{reason}; {why}"))
+        }
+        _ => (readiness, reason),
+    };
     if m.value_translation != "same" && !m.value_translation.is_empty() {
         reason.push_str(&format!("; value: {}", m.value_translation));
     }
