@@ -221,7 +221,8 @@ fn admx_explicit_value_list_is_a_group_of_key_and_value() {
                 "@odata.type": "#microsoft.graph.deviceManagementConfigurationGroupSettingCollectionInstance",
                 "settingDefinitionId": "device_vendor_msft_policy_config_connectivity_hardeneduncpaths_pol_hardenedpaths",
                 "settingInstanceTemplateReference": null,
-                "groupSettingCollectionValue": [pair("\\\\*\\SYSVOL"), pair("\\\\*\\NETLOGON")]
+                // Sorted by value name: the registry values of one key are a set.
+                "groupSettingCollectionValue": [pair("\\\\*\\NETLOGON"), pair("\\\\*\\SYSVOL")]
             }])
         )
     );
@@ -353,7 +354,8 @@ fn user_right_is_a_collection_of_starred_sids_and_firewall_values_nest_under_the
             "@odata.type": "#microsoft.graph.deviceManagementConfigurationSimpleSettingCollectionInstance",
             "settingDefinitionId": id,
             "settingInstanceTemplateReference": null,
-            "simpleSettingCollectionValue": [string("*S-1-5-32-555"), string("*S-1-5-32-544")]
+            // GptTmpl lists *S-1-5-32-555 first; accounts are written sorted.
+            "simpleSettingCollectionValue": [string("*S-1-5-32-544"), string("*S-1-5-32-555")]
         })
     );
     let firewall = instance(
@@ -400,8 +402,8 @@ fn merged_gpos_that_disagree_are_conflicts_and_agreeing_ones_are_written_once() 
     assert_eq!(merged.name, "gpa merged settings");
     assert_eq!(merged.file.as_deref(), Some("gpa merged settings.json"));
     assert_eq!(merged.gpos.len(), 11);
-    // `gpa analyze` on SCT 1909 reports 9 conflicts; all are Ready rows.
-    assert_eq!(merged.conflicts.len(), 9);
+    // `gpa analyze` on SCT 1909 reports 6 conflicts (lists compared as sets); all are Ready rows.
+    assert_eq!(merged.conflicts.len(), 6);
     let audit = "device_vendor_msft_policy_config_audit_accountlogon_auditcredentialvalidation";
     let conflict = merged
         .conflicts

@@ -647,13 +647,15 @@ fn element_value(
                     ..
                 }
             );
+            // Explicit-value entries are registry values of one key, named by the admin: a set,
+            // written sorted so that GPOs listing them in another order write one value.
             if explicit {
-                GpoValue::Pairs(
-                    entries
-                        .iter()
-                        .map(|e| (e.name.clone(), e.data.clone().unwrap_or_default()))
-                        .collect(),
-                )
+                let mut pairs: Vec<(String, String)> = entries
+                    .iter()
+                    .map(|e| (e.name.clone(), e.data.clone().unwrap_or_default()))
+                    .collect();
+                pairs.sort();
+                GpoValue::Pairs(pairs)
             } else {
                 GpoValue::Lines(
                     entries
@@ -868,8 +870,9 @@ fn setting_value(value: &SettingValue) -> Result<GpoValue, String> {
         SettingValue::Boolean { value } => GpoValue::Boolean(*value),
         SettingValue::TextList { values } => GpoValue::Lines(values.clone()),
         // UserRights takes SIDs with a leading `*`, as security templates write them, or names.
-        SettingValue::Principals { members } => GpoValue::Lines(
-            members
+        // The accounts are a set: sorted, GPOs that list them in another order write one value.
+        SettingValue::Principals { members } => {
+            let mut accounts: Vec<String> = members
                 .iter()
                 .filter_map(|p| {
                     p.sid
@@ -877,8 +880,10 @@ fn setting_value(value: &SettingValue) -> Result<GpoValue, String> {
                         .map(|sid| format!("*{sid}"))
                         .or_else(|| p.name.clone())
                 })
-                .collect(),
-        ),
+                .collect();
+            accounts.sort();
+            GpoValue::Lines(accounts)
+        }
         SettingValue::Audit {
             success, failure, ..
         } => GpoValue::Integer(i64::from(*success) | (i64::from(*failure) << 1)),

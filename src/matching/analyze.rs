@@ -787,8 +787,30 @@ fn admx_value_text(value: &AdmxValue) -> String {
     }
 }
 
+/// The value as it compares across GPOs: list entries and principals are sets, so two GPOs that
+/// list the same ones in another order agree.
 fn policy_value_key(policy: &RecoveredPolicy) -> String {
-    serde_json::to_string(&(policy.state, &policy.elements)).unwrap_or_default()
+    let mut elements = policy.elements.clone();
+    for element in &mut elements {
+        if let ElementValueData::List { entries } = &mut element.value {
+            entries.sort_by(|a, b| (&a.name, &a.data).cmp(&(&b.name, &b.data)));
+        }
+    }
+    serde_json::to_string(&(policy.state, &elements)).unwrap_or_default()
+}
+
+fn setting_value_key(value: &SettingValue) -> String {
+    let mut value = value.clone();
+    match &mut value {
+        SettingValue::Principals { members } => members.sort(),
+        SettingValue::GroupMembership { members, member_of } => {
+            members.sort();
+            member_of.sort();
+        }
+        SettingValue::TextList { values } => values.sort(),
+        _ => {}
+    }
+    serde_json::to_string(&value).unwrap_or_default()
 }
 
 /// The CSP path above a node, as a category for rows that have none
@@ -1035,7 +1057,7 @@ fn base_row(setting: &Setting, index: usize, origin: RowOrigin) -> MatchedSettin
             setting.scope,
             identity_text(&setting.id.case_folded())
         ),
-        value_key: serde_json::to_string(&setting.value).unwrap_or_default(),
+        value_key: setting_value_key(&setting.value),
         origin,
         unknown: false,
         order: index,
