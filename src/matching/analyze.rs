@@ -241,8 +241,11 @@ pub fn analyze_with_progress(
 
 /// Matches one GPO.
 pub fn analyze_gpo(index: usize, gpo: &Gpo, catalog: &Catalog) -> GpoAnalysis {
-    let admx = recover_admx_state(gpo, catalog.admx());
-    let security = match_security_settings(gpo, catalog);
+    // The two stages are independent: a large GPO runs them side by side.
+    let (admx, security) = rayon::join(
+        || recover_admx_state(gpo, catalog.admx()),
+        || match_security_settings(gpo, catalog),
+    );
     let mut rows = Vec::new();
     let mut covered: BTreeSet<usize> = restated(gpo);
 
