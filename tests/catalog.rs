@@ -413,7 +413,7 @@ proptest::proptest! {
             bytes.truncate(cut % (len + 1));
         }
         let _ = Catalog::from_bytes(&bytes);
-        let mut with_noise = b"gpa-catalog 1\n".to_vec();
+        let mut with_noise = b"gpa-catalog 2\n".to_vec();
         with_noise.extend(&noise);
         let _ = Catalog::from_bytes(&with_noise);
     }

@@ -14,6 +14,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::packed::{IndexedList, Lookups, Positions};
 use crate::input::InputError;
 use crate::input::text;
 use crate::input::xml::{self, Element};
@@ -339,18 +340,63 @@ fn after_vendor_msft(uri: &str) -> Option<&str> {
     uri.get(at + "vendor/msft/".len()..)
 }
 
+/// The key of an ADMX policy in the DDF lookups: file and policy name, lower case, joined by a
+/// control char that XML names cannot hold.
+fn admx_key(file: &str, name: &str) -> String {
+    format!("{}\u{1}{}", file.to_lowercase(), name.to_lowercase())
+}
+
+impl DdfNode {
+    /// The [`admx_key`] of a settable (non-Result) node's `AdmxBacked` policy.
+    fn admx_key(&self) -> Option<String> {
+        let admx = self
+            .admx_backed
+            .as_ref()
+            .filter(|_| !self.is_policy_result())?;
+        Some(admx_key(&admx.file, &admx.name))
+    }
+
+    /// The lower-case GP English names a settable (non-Result) node mirrors.
+    fn gp_name_keys(&self) -> impl Iterator<Item = String> + '_ {
+        let gp_mappings = if self.is_policy_result() {
+            &[][..]
+        } else {
+            &self.gp_mappings
+        };
+        gp_mappings.iter().map(|gp| gp.english_name.to_lowercase())
+    }
+}
+
 /// DDF nodes in the order given, with lookups by URI, by ADMX policy and by Group Policy name.
-/// Serialized as the list of nodes; the lookups are rebuilt when it is read back.
+/// Serialized as the list of nodes. In the embedded catalog the nodes stay packed, each decoded on
+/// first use (see [`super::packed`]); the lookups are stored beside them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "Vec<DdfNode>", into = "Vec<DdfNode>")]
 pub struct DdfIndex {
-    nodes: Vec<DdfNode>,
-    /// Lower-case URI → positions.
-    by_uri: BTreeMap<String, Vec<usize>>,
-    /// Lower-case (ADMX file, policy name) → positions of settable (non-Result) nodes.
-    by_admx: BTreeMap<(String, String), Vec<usize>>,
-    /// Lower-case GP English name → positions of settable (non-Result) nodes.
-    by_gp_name: BTreeMap<String, Vec<usize>>,
+    index: IndexedList<DdfNode, DdfLookups>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct DdfLookups {
+    /// By lower-case URI.
+    by_uri: Positions,
+    /// Settable (non-Result) nodes by [`DdfNode::admx_key`].
+    by_admx: Positions,
+    /// Settable (non-Result) nodes by [`DdfNode::gp_name_keys`].
+    by_gp_name: Positions,
+}
+
+impl Lookups<DdfNode> for DdfLookups {
+    fn build(nodes: &[DdfNode]) -> Self {
+        let entries = || nodes.iter().enumerate();
+        DdfLookups {
+            by_uri: Positions::new(entries().map(|(i, n)| (n.uri.to_lowercase(), i))),
+            by_admx: Positions::new(entries().filter_map(|(i, n)| Some((n.admx_key()?, i)))),
+            by_gp_name: Positions::new(
+                entries().flat_map(|(i, n)| n.gp_name_keys().map(move |key| (key, i))),
+            ),
+        }
+    }
 }
 
 impl From<Vec<DdfNode>> for DdfIndex {
@@ -361,58 +407,43 @@ impl From<Vec<DdfNode>> for DdfIndex {
 
 impl From<DdfIndex> for Vec<DdfNode> {
     fn from(index: DdfIndex) -> Self {
-        index.nodes
+        index.index.into_items()
     }
 }
 
 impl DdfIndex {
     pub fn new(nodes: Vec<DdfNode>) -> Self {
-        let mut index = DdfIndex {
-            nodes,
-            ..DdfIndex::default()
-        };
-        for (i, node) in index.nodes.iter().enumerate() {
-            index
-                .by_uri
-                .entry(node.uri.to_lowercase())
-                .or_default()
-                .push(i);
-            if node.is_policy_result() {
-                continue;
-            }
-            if let Some(admx) = &node.admx_backed {
-                index
-                    .by_admx
-                    .entry((admx.file.to_lowercase(), admx.name.to_lowercase()))
-                    .or_default()
-                    .push(i);
-            }
-            for gp in &node.gp_mappings {
-                let positions = index
-                    .by_gp_name
-                    .entry(gp.english_name.to_lowercase())
-                    .or_default();
-                if !positions.contains(&i) {
-                    positions.push(i);
-                }
-            }
+        DdfIndex {
+            index: IndexedList::new(nodes),
         }
-        index
+    }
+
+    /// The catalog file's two sections: the lookups, and the nodes packed.
+    pub(super) fn to_sections(&self) -> Result<[Vec<u8>; 2], String> {
+        self.index.to_sections()
+    }
+
+    /// Every node decoded from the packed section, the lookups rebuilt from them.
+    pub(super) fn decode(packed: &[u8]) -> Result<Self, String> {
+        IndexedList::decode(packed).map(|index| DdfIndex { index })
+    }
+
+    /// The stored lookups, the nodes left packed until used.
+    pub(super) fn packed(lookups: &[u8], packed: &'static [u8]) -> Result<Self, String> {
+        IndexedList::packed(lookups, packed).map(|index| DdfIndex { index })
     }
 
     pub fn nodes(&self) -> &[DdfNode] {
-        &self.nodes
+        self.index.items.all()
     }
 
     /// The node with this URI: the one spelled exactly so, else the only one that matches
     /// ignoring case.
     pub fn get(&self, uri: &str) -> Option<&DdfNode> {
-        let hits: Vec<&DdfNode> = self
-            .by_uri
-            .get(&uri.to_lowercase())?
-            .iter()
-            .filter_map(|&i| self.nodes.get(i))
-            .collect();
+        let key = uri.to_lowercase();
+        let hits = self.with_key(&self.index.lookups.by_uri, &key, |n| {
+            n.uri.to_lowercase() == key
+        });
         hits.iter()
             .find(|n| n.uri == uri)
             .or_else(|| if hits.len() == 1 { hits.first() } else { None })
@@ -422,20 +453,34 @@ impl DdfIndex {
     /// The settable nodes backed by this ADMX policy (file and name compared ignoring case), in
     /// order: usually one, sometimes an `ADMX_` node and a native one (mapping-notes).
     pub fn by_admx(&self, file: &str, name: &str) -> Vec<&DdfNode> {
-        self.positions(&self.by_admx, &(file.to_lowercase(), name.to_lowercase()))
+        let key = admx_key(file, name);
+        self.with_key(&self.index.lookups.by_admx, &key, |n| {
+            n.admx_key().as_ref() == Some(&key)
+        })
     }
 
     /// The settable nodes whose Group Policy mapping names this policy (`GpEnglishName` or a
     /// legacy mapped name, compared ignoring case). The name may be an ADMX name or an English
     /// display name: try both.
     pub fn by_gp_name(&self, name: &str) -> Vec<&DdfNode> {
-        self.positions(&self.by_gp_name, &name.to_lowercase())
+        let key = name.to_lowercase();
+        self.with_key(&self.index.lookups.by_gp_name, &key, |n| {
+            n.gp_name_keys().any(|k| k == key)
+        })
     }
 
-    fn positions<K: Ord>(&self, map: &BTreeMap<K, Vec<usize>>, key: &K) -> Vec<&DdfNode> {
-        map.get(key)
-            .map(|p| p.iter().filter_map(|&i| self.nodes.get(i)).collect())
-            .unwrap_or_default()
+    /// The nodes a lookup gives for `key` that `is_key` confirms, in order.
+    fn with_key(
+        &self,
+        lookup: &Positions,
+        key: &str,
+        is_key: impl Fn(&DdfNode) -> bool,
+    ) -> Vec<&DdfNode> {
+        lookup
+            .candidates(key)
+            .filter_map(|i| self.index.items.get(i))
+            .filter(|n| is_key(n))
+            .collect()
     }
 }
 

@@ -5,12 +5,12 @@
 //! the validator need is kept: ids, URIs, keywords, applicability, options and their values,
 //! value constraints, children and dependencies. Descriptions and help text are dropped.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::packed::{IndexedList, Lookups, Positions};
 use crate::input::InputError;
 use crate::input::text;
 use crate::model::Scope;
@@ -326,13 +326,29 @@ fn uri_key(uri: &str) -> String {
 }
 
 /// All definitions, sorted by id, with lookups by id and by CSP URI. Serialized as the sorted list
-/// of definitions; the lookups are rebuilt when it is read back.
+/// of definitions. In the embedded catalog the definitions stay packed, each decoded on first use
+/// (see [`super::packed`]); the lookups are stored beside them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "Vec<SettingDefinition>", into = "Vec<SettingDefinition>")]
 pub struct DefinitionIndex {
-    definitions: Vec<SettingDefinition>,
-    /// [`uri_key`] of baseUri+offsetUri → positions in `definitions`, in id order.
-    by_uri_key: BTreeMap<String, Vec<usize>>,
+    index: IndexedList<SettingDefinition, DefinitionLookups>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct DefinitionLookups {
+    by_id: Positions,
+    /// By [`uri_key`] of baseUri+offsetUri.
+    by_uri_key: Positions,
+}
+
+impl Lookups<SettingDefinition> for DefinitionLookups {
+    fn build(definitions: &[SettingDefinition]) -> Self {
+        let entries = || definitions.iter().enumerate();
+        DefinitionLookups {
+            by_id: Positions::new(entries().map(|(i, def)| (def.id.as_str(), i))),
+            by_uri_key: Positions::new(entries().map(|(i, def)| (uri_key(&def.uri()), i))),
+        }
+    }
 }
 
 impl From<Vec<SettingDefinition>> for DefinitionIndex {
@@ -343,7 +359,7 @@ impl From<Vec<SettingDefinition>> for DefinitionIndex {
 
 impl From<DefinitionIndex> for Vec<SettingDefinition> {
     fn from(index: DefinitionIndex) -> Self {
-        index.definitions
+        index.index.into_items()
     }
 }
 
@@ -351,35 +367,47 @@ impl DefinitionIndex {
     /// Sorts by id (stable: of two definitions with the same id, the first given comes first).
     pub fn new(mut definitions: Vec<SettingDefinition>) -> Self {
         definitions.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut by_uri_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, def) in definitions.iter().enumerate() {
-            by_uri_key.entry(uri_key(&def.uri())).or_default().push(i);
-        }
         DefinitionIndex {
-            definitions,
-            by_uri_key,
+            index: IndexedList::new(definitions),
         }
+    }
+
+    /// The catalog file's two sections: the lookups, and the definitions packed.
+    pub(super) fn to_sections(&self) -> Result<[Vec<u8>; 2], String> {
+        self.index.to_sections()
+    }
+
+    /// Every definition decoded from the packed section (written sorted), the lookups rebuilt.
+    pub(super) fn decode(packed: &[u8]) -> Result<Self, String> {
+        IndexedList::decode(packed).map(|index| DefinitionIndex { index })
+    }
+
+    /// The stored lookups, the definitions left packed until used.
+    pub(super) fn packed(lookups: &[u8], packed: &'static [u8]) -> Result<Self, String> {
+        IndexedList::packed(lookups, packed).map(|index| DefinitionIndex { index })
     }
 
     pub fn definitions(&self) -> &[SettingDefinition] {
-        &self.definitions
+        self.index.items.all()
     }
 
     pub fn len(&self) -> usize {
-        self.definitions.len()
+        self.index.items.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.definitions.is_empty()
+        self.len() == 0
     }
 
     /// The definition with this id (ids are lower case; the query is lower-cased).
     pub fn get(&self, id: &str) -> Option<&SettingDefinition> {
         let id = id.to_lowercase();
-        self.definitions
-            .binary_search_by(|d| d.id.as_str().cmp(id.as_str()))
-            .ok()
-            .and_then(|i| self.definitions.get(i))
+        self.index
+            .lookups
+            .by_id
+            .candidates(&id)
+            .filter_map(|i| self.index.items.get(i))
+            .find(|def| def.id == id)
     }
 
     /// The definition of a CSP URI, confirmed in the catalog (mapping-notes: 113 ids do not follow
@@ -422,12 +450,7 @@ impl DefinitionIndex {
     /// The only definition with this URI key, or, when several share it (an ADMX policy and its
     /// element children), the only root definition among them.
     fn unique_for_key(&self, key: &str) -> Option<&SettingDefinition> {
-        let hits: Vec<&SettingDefinition> = self
-            .by_uri_key
-            .get(key)?
-            .iter()
-            .filter_map(|&i| self.definitions.get(i))
-            .collect();
+        let hits = self.with_uri_key(key);
         if let [only] = hits.as_slice() {
             return Some(only);
         }
@@ -441,15 +464,18 @@ impl DefinitionIndex {
     /// Every definition whose baseUri+offsetUri equal `uri` (case and placeholder names ignored),
     /// in id order: a parent and its ADMX element children, or the settings that share a node.
     pub fn all_by_uri(&self, uri: &str) -> Vec<&SettingDefinition> {
-        self.by_uri_key
-            .get(&uri_key(uri))
-            .map(|positions| {
-                positions
-                    .iter()
-                    .filter_map(|&i| self.definitions.get(i))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.with_uri_key(&uri_key(uri))
+    }
+
+    /// The definitions whose [`uri_key`] is `key`, in id order.
+    fn with_uri_key(&self, key: &str) -> Vec<&SettingDefinition> {
+        self.index
+            .lookups
+            .by_uri_key
+            .candidates(key)
+            .filter_map(|i| self.index.items.get(i))
+            .filter(|def| uri_key(&def.uri()) == key)
+            .collect()
     }
 
     /// The children of a definition that are in the catalog, in [`SettingDefinition::child_ids`]

@@ -123,15 +123,7 @@ pub fn lookup(catalog: &Catalog, query: &str, value: Option<&str>) -> String {
             if catalog.definition(&name).is_some() {
                 describe_definition(catalog, &name, &mut out);
             }
-            let hits: Vec<usize> = catalog
-                .admx()
-                .policies()
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.name.eq_ignore_ascii_case(&name))
-                .map(|(i, _)| i)
-                .collect();
-            for i in hits {
+            for i in catalog.admx().policies_named(&name) {
                 describe_policy(catalog, i, &mut out);
             }
         }

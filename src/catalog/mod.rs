@@ -8,6 +8,7 @@ pub mod ddf;
 pub mod definitions;
 pub mod join;
 pub mod lookup;
+mod packed;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,7 @@ use curated::{CuratedKey, CuratedLink};
 use ddf::{DdfIndex, DdfNode};
 use definitions::{DefinitionIndex, SettingDefinition};
 use join::{CatalogLink, Unresolved};
+use packed::{IndexedList, Lookups, Positions};
 
 pub use build::{CatalogSources, build_catalog};
 
@@ -58,20 +60,50 @@ struct CatalogData {
     admx: AdmxCatalog,
     ddf: DdfIndex,
     definitions: DefinitionIndex,
-    links: Vec<CatalogLink>,
+    links: LinkIndex,
     unresolved: Vec<Unresolved>,
     curated: Vec<CuratedLink>,
 }
 
+/// The links, with lookups by policy and by definition. In the embedded catalog the links stay
+/// packed, each decoded on first use; the lookups are stored beside them.
+type LinkIndex = IndexedList<CatalogLink, LinkLookups>;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct LinkLookups {
+    /// (policy, scope, position in the links), sorted; one policy's links stay in build order.
+    by_policy: Vec<(usize, Scope, usize)>,
+    /// By lower-case definition id.
+    by_definition: Positions,
+}
+
+impl Lookups<CatalogLink> for LinkLookups {
+    fn build(links: &[CatalogLink]) -> Self {
+        let mut by_policy: Vec<(usize, Scope, usize)> = links
+            .iter()
+            .enumerate()
+            .map(|(i, link)| (link.policy, link.scope, i))
+            .collect();
+        by_policy.sort();
+        let by_definition = links
+            .iter()
+            .enumerate()
+            .filter_map(|(i, link)| Some((link.definition_id.as_deref()?.to_lowercase(), i)));
+        LinkLookups {
+            by_policy,
+            by_definition: Positions::new(by_definition),
+        }
+    }
+}
+
 /// The first bytes of a catalog file; the number changes with the layout.
-const FILE_MAGIC: &[u8] = b"gpa-catalog 1\n";
-const SECTIONS: usize = 5;
+const FILE_MAGIC: &[u8] = b"gpa-catalog 2\n";
+const SECTIONS: usize = 10;
 
 /// The small section of a catalog file.
 #[derive(Deserialize)]
 struct CatalogMeta {
     build: BuildInfo,
-    links: Vec<CatalogLink>,
     unresolved: Vec<Unresolved>,
     curated: Vec<CuratedLink>,
 }
@@ -79,32 +111,98 @@ struct CatalogMeta {
 #[derive(Serialize)]
 struct CatalogMetaRef<'a> {
     build: &'a BuildInfo,
-    links: &'a [CatalogLink],
     unresolved: &'a [Unresolved],
     curated: &'a [CuratedLink],
 }
 
+/// An LZ4 block (size-prepended) of MessagePack with named fields.
 fn encode_section<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, String> {
     let raw = rmp_serde::to_vec_named(value).map_err(|e| e.to_string())?;
     Ok(lz4_flex::compress_prepend_size(&raw))
 }
 
 fn decode_section<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    // LZ4 expands at most ~255 times: a larger prepended size is corruption, and trusting it
-    // would allocate up to 4 GiB before failing.
-    let (size, block) = bytes
-        .split_first_chunk::<4>()
-        .ok_or("truncated LZ4 section")?;
-    let size = u32::from_le_bytes(*size) as usize;
-    if size > block.len().saturating_mul(255).saturating_add(64) {
-        return Err(format!(
-            "corrupt LZ4 section: {size} bytes claimed from {}",
-            block.len()
-        ));
-    }
-    let raw = lz4_flex::decompress_size_prepended(bytes)
-        .map_err(|e| format!("corrupt LZ4 section: {e}"))?;
+    let raw = packed::decompress(bytes)?;
     rmp_serde::from_slice(&raw).map_err(|e| format!("malformed section: {e}"))
+}
+
+/// The sections of a catalog file, in file order (see [`Catalog::to_bytes`]).
+struct Sections<B> {
+    meta: B,
+    admx_head: B,
+    admx_lookups: B,
+    admx_policies: B,
+    ddf_lookups: B,
+    ddf: B,
+    definition_lookups: B,
+    definitions: B,
+    link_lookups: B,
+    links: B,
+}
+
+impl<'a> Sections<&'a [u8]> {
+    /// The sections of a catalog file, after its magic line.
+    fn read(bytes: &'a [u8]) -> Result<Self, String> {
+        let rest = bytes
+            .strip_prefix(FILE_MAGIC)
+            .ok_or("not a gpa catalog file of this version (bad magic)")?;
+        let sections = split_sections(rest)?;
+        let found = sections.len();
+        let Ok(
+            [
+                meta,
+                admx_head,
+                admx_lookups,
+                admx_policies,
+                ddf_lookups,
+                ddf,
+                definition_lookups,
+                definitions,
+                link_lookups,
+                links,
+            ],
+        ) = <[&[u8]; SECTIONS]>::try_from(sections)
+        else {
+            return Err(format!("expected {SECTIONS} sections, found {found}"));
+        };
+        Ok(Sections {
+            meta,
+            admx_head,
+            admx_lookups,
+            admx_policies,
+            ddf_lookups,
+            ddf,
+            definition_lookups,
+            definitions,
+            link_lookups,
+            links,
+        })
+    }
+}
+
+impl Sections<Vec<u8>> {
+    /// The magic line, then each section as a little-endian u32 length and its bytes.
+    fn write(self) -> Result<Vec<u8>, String> {
+        let mut out = FILE_MAGIC.to_vec();
+        let sections = [
+            self.meta,
+            self.admx_head,
+            self.admx_lookups,
+            self.admx_policies,
+            self.ddf_lookups,
+            self.ddf,
+            self.definition_lookups,
+            self.definitions,
+            self.link_lookups,
+            self.links,
+        ];
+        for section in sections {
+            let len = u32::try_from(section.len()).map_err(|_| "section over 4 GiB")?;
+            out.extend_from_slice(&len.to_le_bytes());
+            out.extend_from_slice(&section);
+        }
+        Ok(out)
+    }
 }
 
 /// Splits `len (u32 LE) + bytes` sections; an overlong length is an error, not a panic.
@@ -129,10 +227,6 @@ fn split_sections(mut rest: &[u8]) -> Result<Vec<&[u8]>, String> {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     data: CatalogData,
-    /// (policy, scope) → positions in `links`.
-    links_by_policy: BTreeMap<(usize, Scope), Vec<usize>>,
-    /// Lower-case definition id → positions in `links`.
-    links_by_definition: BTreeMap<String, Vec<usize>>,
     /// Lower-cased curated key → positions in `curated`.
     curated_by_key: BTreeMap<CuratedKey, Vec<usize>>,
 }
@@ -144,7 +238,7 @@ impl Catalog {
     /// The catalog committed in `admx-catalog/` and compiled into the binary, read once.
     pub fn embedded() -> Result<&'static Catalog, String> {
         EMBEDDED
-            .get_or_init(|| Catalog::from_bytes(EMBEDDED_BYTES))
+            .get_or_init(|| Catalog::from_embedded(EMBEDDED_BYTES))
             .as_ref()
             .map_err(|e| format!("embedded catalog: {e}"))
     }
@@ -162,79 +256,94 @@ impl Catalog {
         Catalog::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// Decodes a catalog file (see [`Catalog::to_bytes`]). The sections decode in parallel.
+    /// Decodes a catalog file (see [`Catalog::to_bytes`]), every entry of it: a damaged file is
+    /// an error here, not a missing entry later. The lookups are rebuilt from the entries.
     pub fn from_bytes(bytes: &[u8]) -> Result<Catalog, String> {
-        let rest = bytes
-            .strip_prefix(FILE_MAGIC)
-            .ok_or("not a gpa catalog file (bad magic)")?;
-        let sections = split_sections(rest)?;
-        let [meta, admx, ddf, defs_a, defs_b] = sections.as_slice() else {
-            return Err(format!(
-                "expected {SECTIONS} sections, found {}",
-                sections.len()
-            ));
-        };
-        let ((meta, admx), (ddf, (defs_a, defs_b))) = rayon::join(
+        let s = Sections::read(bytes)?;
+        let ((meta, admx), (ddf, (definitions, links))) = rayon::join(
             || {
                 rayon::join(
-                    || decode_section::<CatalogMeta>(meta),
-                    || decode_section::<AdmxCatalog>(admx),
+                    || decode_section::<CatalogMeta>(s.meta),
+                    || AdmxCatalog::decode(s.admx_head, s.admx_policies),
                 )
             },
             || {
                 rayon::join(
-                    || decode_section::<DdfIndex>(ddf),
+                    || DdfIndex::decode(s.ddf),
                     || {
                         rayon::join(
-                            || decode_section::<Vec<SettingDefinition>>(defs_a),
-                            || decode_section::<Vec<SettingDefinition>>(defs_b),
+                            || DefinitionIndex::decode(s.definitions),
+                            || LinkIndex::decode(s.links),
                         )
                     },
                 )
             },
         );
-        let meta = meta?;
-        let mut definitions = defs_a?;
-        definitions.extend(defs_b?);
-        Ok(Catalog::from_data(CatalogData {
-            build: meta.build,
-            admx: admx?,
-            ddf: ddf?,
-            definitions: DefinitionIndex::new(definitions),
-            links: meta.links,
-            unresolved: meta.unresolved,
-            curated: meta.curated,
-        }))
+        Ok(Catalog::from_meta(meta?, admx?, ddf?, definitions?, links?))
     }
 
-    /// Encodes the catalog: a magic line, then five sections (links, curated rows and build info;
-    /// ADMX; DDF; the definitions in two halves), each a little-endian u32 length and an LZ4 block
-    /// (size-prepended) of MessagePack with named fields. Sections let a load decode on every
-    /// core; named fields keep the readers' tagged enums and skipped fields readable.
+    /// Reads the embedded catalog file: the small sections and the stored lookups. Policies,
+    /// nodes, definitions and links stay packed until a lookup first reads one.
+    fn from_embedded(bytes: &'static [u8]) -> Result<Catalog, String> {
+        let s = Sections::read(bytes)?;
+        Ok(Catalog::from_meta(
+            decode_section(s.meta)?,
+            AdmxCatalog::packed(s.admx_head, s.admx_lookups, s.admx_policies)?,
+            DdfIndex::packed(s.ddf_lookups, s.ddf)?,
+            DefinitionIndex::packed(s.definition_lookups, s.definitions)?,
+            LinkIndex::packed(s.link_lookups, s.links)?,
+        ))
+    }
+
+    fn from_meta(
+        meta: CatalogMeta,
+        admx: AdmxCatalog,
+        ddf: DdfIndex,
+        definitions: DefinitionIndex,
+        links: LinkIndex,
+    ) -> Catalog {
+        Catalog::from_data(CatalogData {
+            build: meta.build,
+            admx,
+            ddf,
+            definitions,
+            links,
+            unresolved: meta.unresolved,
+            curated: meta.curated,
+        })
+    }
+
+    /// Encodes the catalog: a magic line, then ten sections, each a little-endian u32 length and
+    /// its bytes: curated rows, build info and what stayed unresolved; the ADMX files and
+    /// categories; then, for the ADMX policies, DDF nodes, definitions and links, their lookups
+    /// and the list packed (see [`packed`]). Packed lists decode on every core, and the embedded
+    /// catalog leaves them packed until used. The other sections are an LZ4 block
+    /// (size-prepended) of MessagePack with named fields, which keep the readers' tagged enums
+    /// and skipped fields readable.
     pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
         let d = &self.data;
         let meta = CatalogMetaRef {
             build: &d.build,
-            links: &d.links,
             unresolved: &d.unresolved,
             curated: &d.curated,
         };
-        let defs = d.definitions.definitions();
-        let (defs_a, defs_b) = defs.split_at(defs.len() / 2);
-        let sections = [
-            encode_section(&meta)?,
-            encode_section(&d.admx)?,
-            encode_section(&d.ddf)?,
-            encode_section(defs_a)?,
-            encode_section(defs_b)?,
-        ];
-        let mut out = FILE_MAGIC.to_vec();
-        for section in sections {
-            let len = u32::try_from(section.len()).map_err(|_| "section over 4 GiB")?;
-            out.extend_from_slice(&len.to_le_bytes());
-            out.extend_from_slice(&section);
+        let [admx_head, admx_lookups, admx_policies] = d.admx.to_sections()?;
+        let [ddf_lookups, ddf] = d.ddf.to_sections()?;
+        let [definition_lookups, definitions] = d.definitions.to_sections()?;
+        let [link_lookups, links] = d.links.to_sections()?;
+        Sections {
+            meta: encode_section(&meta)?,
+            admx_head,
+            admx_lookups,
+            admx_policies,
+            ddf_lookups,
+            ddf,
+            definition_lookups,
+            definitions,
+            link_lookups,
+            links,
         }
-        Ok(out)
+        .write()
     }
 
     /// Writes the catalog file and the build summary into `dir` (created when missing).
@@ -261,27 +370,13 @@ impl Catalog {
             admx,
             ddf,
             definitions,
-            links: join.links,
+            links: LinkIndex::new(join.links),
             unresolved: join.unresolved,
             curated,
         })
     }
 
     fn from_data(data: CatalogData) -> Catalog {
-        let mut links_by_policy: BTreeMap<(usize, Scope), Vec<usize>> = BTreeMap::new();
-        let mut links_by_definition: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, link) in data.links.iter().enumerate() {
-            links_by_policy
-                .entry((link.policy, link.scope))
-                .or_default()
-                .push(i);
-            if let Some(id) = &link.definition_id {
-                links_by_definition
-                    .entry(id.to_lowercase())
-                    .or_default()
-                    .push(i);
-            }
-        }
         let mut curated_by_key: BTreeMap<CuratedKey, Vec<usize>> = BTreeMap::new();
         for (i, row) in data.curated.iter().enumerate() {
             curated_by_key
@@ -291,8 +386,6 @@ impl Catalog {
         }
         Catalog {
             data,
-            links_by_policy,
-            links_by_definition,
             curated_by_key,
         }
     }
@@ -314,7 +407,7 @@ impl Catalog {
     }
 
     pub fn links(&self) -> &[CatalogLink] {
-        &self.data.links
+        self.data.links.items.all()
     }
 
     /// What a route could not resolve when the catalog was built.
@@ -335,12 +428,14 @@ impl Catalog {
     /// The links of an ADMX policy in a scope: curated links first (they correct known DDF
     /// errors), then in build order.
     pub fn links_for(&self, policy: usize, scope: Scope) -> Vec<&CatalogLink> {
-        let mut links: Vec<&CatalogLink> = self
-            .links_by_policy
-            .get(&(policy, scope))
-            .into_iter()
-            .flatten()
-            .filter_map(|&i| self.data.links.get(i))
+        let by_policy = &self.data.links.lookups.by_policy;
+        let start = by_policy.partition_point(|&(p, s, _)| (p, s) < (policy, scope));
+        let mut links: Vec<&CatalogLink> = by_policy
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&(p, s, _)| (p, s) == (policy, scope))
+            .filter_map(|&(_, _, i)| self.data.links.items.get(i))
             .collect();
         links.sort_by_key(|l| !l.has_route(join::Route::Curated));
         links
@@ -348,18 +443,24 @@ impl Catalog {
 
     /// The links whose definition is this id (ignoring case).
     pub fn links_to_definition(&self, id: &str) -> Vec<&CatalogLink> {
-        self.links_by_definition
-            .get(&id.to_lowercase())
-            .into_iter()
-            .flatten()
-            .filter_map(|&i| self.data.links.get(i))
+        let id = id.to_lowercase();
+        self.data
+            .links
+            .lookups
+            .by_definition
+            .candidates(&id)
+            .filter_map(|i| self.data.links.items.get(i))
+            .filter(|l| {
+                l.definition_id
+                    .as_deref()
+                    .is_some_and(|d| d.to_lowercase() == id)
+            })
             .collect()
     }
 
     /// The links to a CSP node (URI compared ignoring case).
     pub fn links_to_uri(&self, uri: &str) -> Vec<&CatalogLink> {
-        self.data
-            .links
+        self.links()
             .iter()
             .filter(|l| l.csp_uri.eq_ignore_ascii_case(uri))
             .collect()
@@ -451,11 +552,87 @@ mod tests {
         assert_eq!(lower_key(&a), lower_key(&b));
     }
 
+    /// The embedded catalog leaves its entries packed and reads its lookups from the file; a full
+    /// decode of the same file rebuilds the lookups from the entries. Every lookup of every entry must
+    /// answer the same in both, and every packed entry must decode on its own.
+    #[test]
+    fn embedded_catalog_answers_as_its_full_decode() {
+        let (Ok(lazy), Ok(full)) = (
+            Catalog::from_embedded(EMBEDDED_BYTES),
+            Catalog::from_bytes(EMBEDDED_BYTES),
+        ) else {
+            panic!("the embedded catalog does not read");
+        };
+        let (lazy, full) = (&lazy, &full);
+        let (la, fa) = (lazy.admx(), full.admx());
+        let mut named: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, p) in fa.policies().iter().enumerate() {
+            named
+                .entry(p.name.to_ascii_lowercase())
+                .or_default()
+                .push(i);
+        }
+        for (i, p) in fa.policies().iter().enumerate() {
+            assert_eq!(la.policy(i), Some(p));
+            assert_eq!(
+                la.policy_index(&p.file_base, &p.name),
+                fa.policy_index(&p.file_base, &p.name)
+            );
+            assert_eq!(
+                la.policies_named(&p.name),
+                named[&p.name.to_ascii_lowercase()]
+            );
+            for &scope in p.class.scopes() {
+                let path = p.category_display_path();
+                assert_eq!(
+                    la.policies_by_display(scope, &path, &p.display_name),
+                    fa.policies_by_display(scope, &path, &p.display_name)
+                );
+                let value = p.value_name.as_deref().unwrap_or_default();
+                assert_eq!(
+                    la.registry_claims(scope, &p.key, value),
+                    fa.registry_claims(scope, &p.key, value)
+                );
+                assert_eq!(la.key_claims(scope, &p.key), fa.key_claims(scope, &p.key));
+                assert_eq!(lazy.links_for(i, scope), full.links_for(i, scope));
+            }
+        }
+        for def in full.definitions().definitions() {
+            assert_eq!(lazy.definition(&def.id), Some(def));
+            let uri = def.uri();
+            assert_eq!(
+                lazy.definitions().all_by_uri(&uri),
+                full.definitions().all_by_uri(&uri)
+            );
+            assert_eq!(
+                lazy.links_to_definition(&def.id),
+                full.links_to_definition(&def.id)
+            );
+        }
+        for node in full.ddf().nodes() {
+            assert_eq!(lazy.csp_node(&node.uri), full.csp_node(&node.uri));
+            if let Some(b) = &node.admx_backed {
+                assert_eq!(
+                    lazy.ddf().by_admx(&b.file, &b.name),
+                    full.ddf().by_admx(&b.file, &b.name)
+                );
+            }
+            for gp in &node.gp_mappings {
+                let name = &gp.english_name;
+                assert_eq!(lazy.ddf().by_gp_name(name), full.ddf().by_gp_name(name));
+            }
+        }
+        assert_eq!(lazy.links(), full.links());
+        assert_eq!(lazy.admx().policies(), full.admx().policies());
+        assert_eq!(lazy.definitions(), full.definitions());
+        assert_eq!(lazy.ddf(), full.ddf());
+    }
+
     #[test]
     fn a_truncated_or_foreign_catalog_is_an_error_not_a_panic() {
         assert!(Catalog::from_bytes(b"").is_err());
         assert!(Catalog::from_bytes(b"{\"build\":{}}").is_err());
-        assert!(Catalog::from_bytes(b"gpa-catalog 1\n\xff\xff\xff\xff").is_err());
+        assert!(Catalog::from_bytes(b"gpa-catalog 2\n\xff\xff\xff\xff").is_err());
         let bytes = Catalog::default().to_bytes().unwrap_or_default();
         assert!(Catalog::from_bytes(&bytes).is_ok());
         if let Some(cut) = bytes.get(..bytes.len() / 2) {

@@ -14,11 +14,6 @@ use crate::model::{
     Gpo, ListEntry, PolicyPart, Scope, Setting, SettingId, SettingKind, SettingValue,
 };
 
-/// The index of a policy the catalog handed out by reference.
-fn index_of(admx: &AdmxCatalog, policy: &AdmxPolicy) -> Option<usize> {
-    admx.policies().iter().position(|p| std::ptr::eq(p, policy))
-}
-
 /// Catalog policies the GPO's report names in this scope (from a backup's gpreport.xml, or the
 /// report the GPO was read from).
 pub(super) fn named_by_report(gpo: &Gpo, admx: &AdmxCatalog, scope: Scope) -> BTreeSet<usize> {
@@ -42,7 +37,7 @@ pub(super) fn named_by_report(gpo: &Gpo, admx: &AdmxCatalog, scope: Scope) -> BT
                 found
             }
         })
-        .filter_map(|p| index_of(admx, p))
+        .filter_map(|p| admx.index_of(p))
         .collect()
 }
 
@@ -92,10 +87,7 @@ pub fn resolve_report_policy(
             ));
         }
     }
-    let Some((policy, index)) = found
-        .iter()
-        .find_map(|p| index_of(admx, p).map(|i| (*p, i)))
-    else {
+    let Some((policy, index)) = found.iter().find_map(|p| admx.index_of(p).map(|i| (*p, i))) else {
         return Some(Err(UnresolvedReportPolicy {
             scope: report.scope,
             setting,

@@ -9,22 +9,28 @@ mod index;
 pub mod load;
 pub mod parse;
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 pub use index::{ClaimRole, RegistryClaim};
 pub use load::{AdmxLoad, AdmxSource, discover_template_folders};
 
+use super::packed::{self, Fields, IndexedList};
 use crate::model::{RegistryData, Scope};
-use index::AdmxIndex;
+use index::AdmxLookups;
 
 /// Every policy of a set of ADMX files, with its names resolved, and the lookups over them.
 ///
-/// Serialized, it is its [`AdmxDefinitions`] only: the lookups are rebuilt when it is read back, so
-/// an embedded catalog stays compact and can never disagree with its own index.
+/// Serialized, it is its [`AdmxDefinitions`] only. In the embedded catalog the policies stay
+/// packed, each decoded on first use (see [`crate::catalog::packed`]), and the lookups are stored
+/// beside them; elsewhere the lookups are built from the policies.
 #[derive(Debug, Clone, Default)]
 pub struct AdmxCatalog {
-    definitions: AdmxDefinitions,
-    index: AdmxIndex,
+    head: AdmxHead,
+    policies: IndexedList<AdmxPolicy, AdmxLookups>,
+    /// [`AdmxCatalog::definitions`], assembled on first call.
+    definitions: OnceLock<AdmxDefinitions>,
 }
 
 /// The resolved content of the loaded ADMX files, in load order (folders as given, files by name
@@ -35,6 +41,23 @@ pub struct AdmxDefinitions {
     pub categories: Vec<AdmxCategory>,
     pub supported_on: Vec<SupportedOnDefinition>,
     pub policies: Vec<AdmxPolicy>,
+}
+
+/// [`AdmxDefinitions`] without its policies.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct AdmxHead {
+    files: Vec<AdmxFile>,
+    categories: Vec<AdmxCategory>,
+    supported_on: Vec<SupportedOnDefinition>,
+}
+
+/// [`AdmxDefinitions`] by reference, to serialize an [`AdmxCatalog`] without assembling one.
+#[derive(Serialize)]
+struct AdmxDefinitionsRef<'a> {
+    files: &'a [AdmxFile],
+    categories: &'a [AdmxCategory],
+    supported_on: &'a [SupportedOnDefinition],
+    policies: &'a [AdmxPolicy],
 }
 
 /// One loaded ADMX file.
@@ -164,8 +187,11 @@ pub struct AdmxPolicy {
 }
 
 /// A value form of `enabledValue`, `trueValue`, list items and enum items.
+///
+/// Serialized externally tagged (`{"decimal": 1}`, `"delete"`), as the catalog file's positional
+/// records need (see [`AdmxCatalog::to_sections`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum AdmxValue {
     /// `<decimal value="n"/>`: REG_DWORD (REG_SZ when the element stores as text).
     Decimal(u32),
@@ -226,8 +252,12 @@ pub struct AdmxElement {
 
 /// The element types of formats.md §5.3. Defaults the schema gives are applied when the attribute
 /// is absent (decimal `minValue` 0 / `maxValue` 9999, text `maxLength` 1023).
+///
+/// Serialized externally tagged (`{"boolean": {…}}`): an internally tagged enum is buffered
+/// before it is read, and that was a third of the time a catalog load spent on ADMX policies;
+/// positional records cannot hold one either.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ElementKind {
     /// Without `trueValue`/`trueList` the writer sets DWORD 1; without `falseValue`/`falseList` it
     /// deletes the value.
@@ -437,30 +467,102 @@ pub fn settings_catalog_child_id(parent_id: &str, element_id: &str) -> String {
 }
 
 impl AdmxCatalog {
-    /// Builds the lookups over resolved definitions.
+    /// The catalog of resolved definitions, with its lookups.
     pub fn from_definitions(definitions: AdmxDefinitions) -> AdmxCatalog {
-        let index = AdmxIndex::build(&definitions);
-        AdmxCatalog { definitions, index }
+        let AdmxDefinitions {
+            files,
+            categories,
+            supported_on,
+            policies,
+        } = definitions;
+        AdmxCatalog {
+            head: AdmxHead {
+                files,
+                categories,
+                supported_on,
+            },
+            policies: IndexedList::new(policies),
+            definitions: OnceLock::new(),
+        }
     }
 
+    /// The catalog file's three sections: files, categories and supportedOn definitions; the
+    /// lookups; the policies, packed as positional records (no field names: a third less to read
+    /// when they are decoded). Positional records need every field written, so no ADMX type may
+    /// skip a field when serializing, and every enum is externally tagged.
+    pub(in crate::catalog) fn to_sections(&self) -> Result<[Vec<u8>; 3], String> {
+        Ok([
+            super::encode_section(&self.head)?,
+            super::encode_section(&self.policies.lookups)?,
+            packed::encode(self.policies(), Fields::Positional)?,
+        ])
+    }
+
+    /// Reads the sections of [`AdmxCatalog::to_sections`], every policy decoded (in parallel) and
+    /// the lookups rebuilt from them.
+    pub(in crate::catalog) fn decode(head: &[u8], policies: &[u8]) -> Result<Self, String> {
+        let (head, policies) = rayon::join(
+            || super::decode_section(head),
+            || IndexedList::decode(policies),
+        );
+        Ok(AdmxCatalog {
+            head: head?,
+            policies: policies?,
+            definitions: OnceLock::new(),
+        })
+    }
+
+    /// Reads the head and the stored lookups; the policies stay packed until used.
+    pub(in crate::catalog) fn packed(
+        head: &[u8],
+        lookups: &[u8],
+        policies: &'static [u8],
+    ) -> Result<Self, String> {
+        Ok(AdmxCatalog {
+            head: super::decode_section(head)?,
+            policies: IndexedList::packed(lookups, policies)?,
+            definitions: OnceLock::new(),
+        })
+    }
+
+    /// Files, categories, supportedOn definitions and policies in one struct, assembled (copied)
+    /// on first call; [`AdmxCatalog::policies`] and [`AdmxCatalog::files`] copy nothing.
     pub fn definitions(&self) -> &AdmxDefinitions {
-        &self.definitions
+        self.definitions.get_or_init(|| AdmxDefinitions {
+            files: self.head.files.clone(),
+            categories: self.head.categories.clone(),
+            supported_on: self.head.supported_on.clone(),
+            policies: self.policies().to_vec(),
+        })
     }
 
     pub fn into_definitions(self) -> AdmxDefinitions {
-        self.definitions
+        AdmxDefinitions {
+            files: self.head.files,
+            categories: self.head.categories,
+            supported_on: self.head.supported_on,
+            policies: self.policies.into_items(),
+        }
     }
 
+    /// Every policy; in the embedded catalog the first call decodes them all (in parallel).
     pub fn policies(&self) -> &[AdmxPolicy] {
-        &self.definitions.policies
+        self.policies.items.all()
     }
 
     pub fn files(&self) -> &[AdmxFile] {
-        &self.definitions.files
+        &self.head.files
     }
 
     pub fn policy(&self, index: usize) -> Option<&AdmxPolicy> {
-        self.definitions.policies.get(index)
+        self.policies.items.get(index)
+    }
+
+    /// The index of a policy this catalog handed out, by identity: [`AdmxCatalog::policy`] and
+    /// [`AdmxCatalog::policies`] may hand out one policy from two places in the embedded catalog,
+    /// so compare through this, not by position in [`AdmxCatalog::policies`].
+    pub fn index_of(&self, policy: &AdmxPolicy) -> Option<usize> {
+        self.policies.items.index_of(policy)
     }
 
     /// Every (policy, role) that writes `value_name` under `key` in this scope: the policy's own
@@ -468,12 +570,16 @@ impl AdmxCatalog {
     /// it is (a list claims every value under its key). Exact claims come first, in policy order.
     /// Key and value name compare case-insensitively; the key is hive-less.
     pub fn registry_claims(&self, scope: Scope, key: &str, value_name: &str) -> Vec<RegistryClaim> {
-        self.index.registry_claims(scope, key, value_name)
+        let policies = &self.policies;
+        policies
+            .lookups
+            .registry_claims(&policies.items, scope, key, value_name)
     }
 
     /// Every claim on any value under `key` (for `**delvals.` and key-level instructions).
     pub fn key_claims(&self, scope: Scope, key: &str) -> Vec<RegistryClaim> {
-        self.index.key_claims(scope, key)
+        let policies = &self.policies;
+        policies.lookups.key_claims(&policies.items, scope, key)
     }
 
     /// The policies a report names by scope, category display path (joined by `/`) and English
@@ -484,22 +590,31 @@ impl AdmxCatalog {
         category_path: &str,
         display_name: &str,
     ) -> Vec<&AdmxPolicy> {
-        self.index
-            .by_display(scope, category_path, display_name)
-            .iter()
-            .filter_map(|&i| self.policy(i))
+        let policies = &self.policies;
+        policies
+            .lookups
+            .by_display(&policies.items, scope, category_path, display_name)
+            .into_iter()
+            .filter_map(|i| self.policy(i))
             .collect()
     }
 
     /// A policy by ADMX file (`WCM`, or `WCM.admx` as DDF `File` attributes write it) and policy
     /// name, both ignoring ASCII case.
     pub fn policy_by_name(&self, file: &str, name: &str) -> Option<&AdmxPolicy> {
-        self.index.by_name(file, name).and_then(|i| self.policy(i))
+        self.policy_index(file, name).and_then(|i| self.policy(i))
+    }
+
+    /// The indexes of the policies with this name (ignoring ASCII case) in any file, in order.
+    pub fn policies_named(&self, name: &str) -> Vec<usize> {
+        let policies = &self.policies;
+        policies.lookups.by_bare_name(&policies.items, name)
     }
 
     /// The index of a policy by file and name, as [`AdmxCatalog::policy_by_name`] finds it.
     pub fn policy_index(&self, file: &str, name: &str) -> Option<usize> {
-        self.index.by_name(file, name)
+        let policies = &self.policies;
+        policies.lookups.by_name(&policies.items, file, name)
     }
 
     /// The MDM area string of a policy (see [`AdmxPolicy::area`]).
@@ -510,7 +625,13 @@ impl AdmxCatalog {
 
 impl Serialize for AdmxCatalog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.definitions.serialize(serializer)
+        AdmxDefinitionsRef {
+            files: &self.head.files,
+            categories: &self.head.categories,
+            supported_on: &self.head.supported_on,
+            policies: self.policies(),
+        }
+        .serialize(serializer)
     }
 }
 
