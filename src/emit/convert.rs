@@ -18,7 +18,7 @@ use crate::catalog::Catalog;
 use crate::matching::analyze::{Analysis, GpoAnalysis, MatchedSetting, Readiness};
 use crate::model::{Gpo, Inventory, Scope};
 use crate::report::summary::{one_line, table};
-use crate::report::write_file_atomically;
+use crate::report::{Generator, write_file_atomically};
 
 /// The file written beside the policies.
 pub const SUMMARY_FILE: &str = "conversion-summary.json";
@@ -679,12 +679,6 @@ struct Summary<'a> {
 }
 
 #[derive(Serialize)]
-struct Generator {
-    name: &'static str,
-    version: &'static str,
-}
-
-#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Totals {
     policies_written: usize,
@@ -825,10 +819,7 @@ pub fn summary_json(conversion: &Conversion, inventory: &Inventory) -> Result<Ve
         .collect();
     let totals = conversion.totals();
     let summary = Summary {
-        generator: Generator {
-            name: "gpa",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        generator: Generator::GPA,
         merge: conversion.merge,
         totals: Totals {
             policies_written: totals.policies_written,

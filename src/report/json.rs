@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::matching::analyze::{Analysis, MatchedSetting, Overlap};
 use crate::model::{Gpo, GpoLink, Inventory, Scope};
 
+use super::Generator;
 use super::summary::figures;
 
 #[derive(Serialize)]
@@ -15,12 +16,6 @@ struct Report<'a> {
     gpos: Vec<GpoReport<'a>>,
     /// Settings set by several GPOs: `duplicate` (same value) or `conflict`.
     overlaps: &'a [Overlap],
-}
-
-#[derive(Serialize)]
-struct Generator {
-    name: &'static str,
-    version: &'static str,
 }
 
 #[derive(Serialize)]
@@ -178,10 +173,7 @@ fn gpo_report<'a>(
 /// The report as pretty-printed JSON bytes, ending in a newline.
 pub fn write(inventory: &Inventory, analysis: &Analysis) -> Result<Vec<u8>, String> {
     let report = Report {
-        generator: Generator {
-            name: "gpa",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        generator: Generator::GPA,
         gpos: analysis
             .gpos
             .iter()

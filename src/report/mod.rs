@@ -14,6 +14,20 @@ use crate::model::{Gpo, Inventory};
 
 pub use summary::{GpoFigures, figures};
 
+/// The program that wrote a report or a conversion summary, named in its JSON.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Generator {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+impl Generator {
+    pub const GPA: Generator = Generator {
+        name: "gpa",
+        version: env!("CARGO_PKG_VERSION"),
+    };
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
 /// failed run never leaves a half-written report over a good one.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
