@@ -259,6 +259,56 @@ fn office_2016_policy_is_reached_through_its_category_keyword() {
     );
 }
 
+/// Intune nests Outlook's security policies under "Outlook Security Mode" and trust bar policies
+/// under "Require that application add-ins are signed": the current definition is a dependent
+/// `…_v2`, not a root, and the root at the same node is marked "(Deprecated)". The link goes to the
+/// current one.
+#[test]
+fn office_2016_policy_nested_under_another_setting_links_to_the_current_definition() {
+    let c = catalog();
+    let outlook = "user_vendor_msft_policy_config_outlk16v6~policy~l_microsoftofficeoutlook~l_outlookoptions~l_preferences~l_junkemail_l_junkemailprotectionlevel";
+    let word = "user_vendor_msft_policy_config_word16v2~policy~l_microsoftofficeword~l_wordoptions~l_security~l_trustcenter_l_disabletrustbarnotificationforunsigned";
+    for (file, name, deprecated, parent) in [
+        (
+            "outlk16",
+            "L_JunkEmailprotectionlevel",
+            outlook,
+            "user_vendor_msft_policy_config_outlk16v2~policy~l_microsoftofficeoutlook~l_security~l_securityformsettings_l_outlooksecuritymode",
+        ),
+        (
+            "word16",
+            "L_DisableTrustBarNotificationforunsigned",
+            word,
+            "user_vendor_msft_policy_config_word16v2~policy~l_microsoftofficeword~l_wordoptions~l_security~l_trustcenter_l_requirethatapplicationextensionsaresigned",
+        ),
+    ] {
+        let current = format!("{deprecated}_v2");
+        let link = only(&links(c, file, name, Scope::User));
+        assert_eq!(link.definition_id.as_deref(), Some(current.as_str()));
+        assert_eq!(link.routes, [Route::CatalogIngested]);
+        assert!(link.disagrees_with.is_empty());
+        assert!(c.links_to_definition(deprecated).is_empty());
+        assert!(c.definition(deprecated).is_some_and(|d| d.is_deprecated()));
+        let def = c.definition(&current);
+        assert!(def.is_some_and(|d| !d.is_deprecated()));
+        assert_eq!(
+            def.and_then(|d| d.root_definition_id.as_deref()),
+            Some(parent)
+        );
+    }
+    let link = only(&links(
+        c,
+        "outlk16",
+        "L_JunkEmailprotectionlevel",
+        Scope::User,
+    ));
+    assert_eq!(link.elements.len(), 1);
+    assert_eq!(
+        link.elements[0].definition_id,
+        Some(format!("{outlook}_v2_l_selectlevel"))
+    );
+}
+
 #[test]
 fn bitlocker_encryption_method_prefers_the_curated_row_over_the_wrong_ddf_name() {
     let c = catalog();
@@ -345,6 +395,9 @@ fn stats_figures_of_the_committed_catalog() {
             .contains(&"Policy/Config/ADMX_TerminalServer/TS_UIA".to_string())
     );
     assert_eq!(s.links_superseded_by_curated, 1);
+    // Office roots Intune marks "(Deprecated)", whose current `_v2` twin is linked instead (32),
+    // and native roots it names "[Deprecated] …" (12).
+    assert_eq!(s.policy_config_definitions_deprecated, 44);
     assert_eq!(s.curated_rows_by_evidence.get("full"), Some(&198));
 }
 

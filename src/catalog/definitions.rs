@@ -272,6 +272,15 @@ impl SettingDefinition {
         out
     }
 
+    /// True when Intune marks the definition deprecated, which it does in the display name only
+    /// (`Junk E-mail protection level (User) (Deprecated)`, `[Deprecated] Interactive Logon
+    /// Machine Inactivity Limit (Deprecated)`). Existing profiles keep such a setting; a new one
+    /// cannot add it.
+    pub fn is_deprecated(&self) -> bool {
+        let name = self.display_name.trim();
+        name.ends_with("(Deprecated)") || name.starts_with("[Deprecated]")
+    }
+
     /// True when the definition is a Policy CSP node built from an in-box ADMX (`…_config_admx_…`).
     pub fn is_admx_backed(&self) -> bool {
         self.offset_uri

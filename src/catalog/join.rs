@@ -27,7 +27,11 @@ pub enum Route {
     CatalogKeywords,
     /// An ingested third-party template definition (`/Config/{app}~Policy~{cat}…/{Name}`) whose
     /// category chain and name are the policy's, confirmed by a keyword equal to the policy key
-    /// or, for Office (whose keywords hold no key), to its English category path.
+    /// or, for Office (whose keywords mostly hold no key), to its English category path. The
+    /// `{app}` part is not compared: Office policies also come as later template revisions
+    /// (`outlk16v6`, `outlk16v2.Updates.4`), and a policy found in two is two links that name
+    /// each other. A deprecated definition is passed over for a current one of the same name at
+    /// the same node.
     CatalogIngested,
     /// A row of a curated table (admx-catalog/curated) names the policy and the node.
     Curated,
@@ -292,11 +296,7 @@ pub fn join(
         let Some(config) = policy_config_offset(def) else {
             continue;
         };
-        if def
-            .root_definition_id
-            .as_deref()
-            .is_some_and(|root| root != def.id)
-        {
+        if is_element_child(def, definitions) || has_current_twin(def, definitions) {
             continue;
         }
         let scope = scope_of_uri(&def.base_uri);
@@ -445,6 +445,31 @@ fn area_matches(policy: &AdmxPolicy, area_path: &str) -> bool {
         .map(|c| normalize_name(c))
         .collect();
     have.ends_with(&wanted)
+}
+
+/// True for the child definition of an ADMX element: it depends on its policy's definition, at the
+/// same node. A policy that Intune nests under another setting is no element child: the Outlook
+/// security policies depend on "Outlook Security Mode" (`…_l_junkemailprotectionlevel_v2` on
+/// `…_l_outlooksecuritymode`), at another node.
+fn is_element_child(def: &SettingDefinition, definitions: &DefinitionIndex) -> bool {
+    let uri = def.uri();
+    def.dependent_on
+        .iter()
+        .chain(def.options.iter().flat_map(|o| &o.dependent_on))
+        .filter_map(|d| definitions.get(&d.parent_setting_id))
+        .any(|parent| parent.uri().eq_ignore_ascii_case(&uri))
+}
+
+/// True for a deprecated definition when a current one of the same name sits at the same node:
+/// Intune keeps `…_l_junkemailprotectionlevel` "(Deprecated)" beside the current
+/// `…_l_junkemailprotectionlevel_v2`, and a new policy can only use the current one.
+fn has_current_twin(def: &SettingDefinition, definitions: &DefinitionIndex) -> bool {
+    def.is_deprecated()
+        && definitions.all_by_uri(&def.uri()).into_iter().any(|other| {
+            !other.is_deprecated()
+                && other.name.eq_ignore_ascii_case(&def.name)
+                && !is_element_child(other, definitions)
+        })
 }
 
 /// The offset after `/Config/` of a definition under `./Device|User/Vendor/MSFT/Policy`.

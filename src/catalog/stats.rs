@@ -44,6 +44,8 @@ pub struct CatalogStats {
     pub policy_config_definitions: usize,
     pub policy_config_definitions_to_admx: usize,
     pub policy_config_definitions_to_gp_mapping_only: usize,
+    /// Deprecated in Intune and not linked (a current definition is, when there is one).
+    pub policy_config_definitions_deprecated: usize,
     pub policy_config_definitions_unlinked: usize,
     /// What a route could not resolve at build time.
     pub unresolved_by_route: BTreeMap<String, usize>,
@@ -151,6 +153,8 @@ impl CatalogStats {
                 .is_some_and(|n| !n.gp_mappings.is_empty())
             {
                 s.policy_config_definitions_to_gp_mapping_only += 1;
+            } else if def.is_deprecated() {
+                s.policy_config_definitions_deprecated += 1;
             } else {
                 s.policy_config_definitions_unlinked += 1;
             }
@@ -257,6 +261,10 @@ impl CatalogStats {
             "  with a GP mapping only (no ADMX policy found)",
             self.policy_config_definitions_to_gp_mapping_only
                 .to_string(),
+        );
+        line(
+            "  deprecated, not linked",
+            self.policy_config_definitions_deprecated.to_string(),
         );
         line(
             "  unlinked (MDM-only or not resolved)",

@@ -714,11 +714,10 @@ fn deprecation(
 /// (`[Deprecated] Interactive Logon Machine Inactivity Limit (Deprecated)`).
 fn definition_deprecation(catalog: &Catalog, id: Option<&str>) -> Option<String> {
     let def = catalog.definition(id?)?;
-    let name = def.display_name.trim();
-    (name.starts_with("[Deprecated]") || name.ends_with("(Deprecated)")).then(|| {
+    def.is_deprecated().then(|| {
         format!(
-            "the settings catalog marks {} deprecated (\"{name}\")",
-            def.id
+            "the settings catalog marks {} deprecated (\"{}\")",
+            def.id, def.display_name
         )
     })
 }
