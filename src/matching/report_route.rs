@@ -7,9 +7,7 @@ use std::collections::BTreeSet;
 use super::admx_state::{
     ElementValue, ElementValueData, Evidence, RecoveredPolicy, Route, UnresolvedReportPolicy,
 };
-use crate::catalog::admx::{
-    AdmxCatalog, AdmxElement, AdmxPolicy, ElementKind, normalize_name, same_name,
-};
+use crate::catalog::admx::{AdmxCatalog, AdmxElement, AdmxPolicy, ElementKind, normalize_name};
 use crate::model::{
     Gpo, ListEntry, PolicyPart, Scope, Setting, SettingId, SettingKind, SettingValue,
 };
@@ -173,15 +171,16 @@ fn by_name_alone<'a>(
     name: &str,
 ) -> Vec<&'a AdmxPolicy> {
     let wanted_root = category.split('/').next().unwrap_or_default();
+    let wanted_root = normalize_name(wanted_root);
     let found: Vec<&AdmxPolicy> = admx
-        .policies()
-        .iter()
+        .policies_displayed(name)
+        .into_iter()
+        .filter_map(|i| admx.policy(i))
         .filter(|p| {
             p.class.applies_to(scope)
-                && same_name(&p.display_name, name)
                 && p.category_path
                     .first()
-                    .is_some_and(|c| same_name(c, wanted_root))
+                    .is_some_and(|c| normalize_name(c) == wanted_root)
         })
         .collect();
     let distinct: BTreeSet<(String, String)> = found

@@ -63,6 +63,8 @@ pub(super) struct AdmxLookups {
     names: Positions,
     /// By lower-case policy name alone.
     bare_names: Positions,
+    /// By display name alone, as [`normalize_name`] gives it.
+    bare_displays: Positions,
 }
 
 fn scope_code(scope: Scope) -> char {
@@ -190,6 +192,7 @@ impl Lookups<AdmxPolicy> for AdmxLookups {
         let mut display = Vec::new();
         let mut names = Vec::new();
         let mut bare_names = Vec::new();
+        let mut bare_displays = Vec::new();
         for (i, policy) in policies.iter().enumerate() {
             for &scope in policy.class.scopes() {
                 each_claim(policy, |key, _, _| by_key.push((claim_key(scope, key), i)));
@@ -198,12 +201,14 @@ impl Lookups<AdmxPolicy> for AdmxLookups {
             }
             names.push((name_key(&policy.file_base, &policy.name), i));
             bare_names.push((policy.name.to_ascii_lowercase(), i));
+            bare_displays.push((normalize_name(&policy.display_name), i));
         }
         AdmxLookups {
             by_key: Positions::new(by_key),
             display: Positions::new(display),
             names: Positions::new(names),
             bare_names: Positions::new(bare_names),
+            bare_displays: Positions::new(bare_displays),
         }
     }
 }
@@ -283,6 +288,22 @@ impl AdmxLookups {
                     p.class.applies_to(scope)
                         && display_key(scope, &p.category_display_path(), &p.display_name) == key
                 })
+            })
+            .collect()
+    }
+
+    pub(super) fn by_bare_display(
+        &self,
+        policies: &PackedList<AdmxPolicy>,
+        display_name: &str,
+    ) -> Vec<usize> {
+        let key = normalize_name(display_name);
+        self.bare_displays
+            .candidates(&key)
+            .filter(|&i| {
+                policies
+                    .get(i)
+                    .is_some_and(|p| normalize_name(&p.display_name) == key)
             })
             .collect()
     }

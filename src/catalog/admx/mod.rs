@@ -444,22 +444,6 @@ pub fn normalize_name(text: &str) -> String {
         .to_lowercase()
 }
 
-/// `normalize_name(a) == normalize_name(b)`, without allocating: for scans over every policy.
-pub fn same_name(a: &str, b: &str) -> bool {
-    let mut a = a.split_whitespace();
-    let mut b = b.split_whitespace();
-    loop {
-        match (a.next(), b.next()) {
-            (None, None) => return true,
-            (Some(x), Some(y))
-                if x.eq_ignore_ascii_case(y)
-                    || (!(x.is_ascii() && y.is_ascii())
-                        && x.to_lowercase() == y.to_lowercase()) => {}
-            _ => return false,
-        }
-    }
-}
-
 /// The settings catalog id of an ADMX element's child definition: `{parentId}_{lower(elementId)}`
 /// (formats.md §7.1). A candidate to confirm in the catalog, never to emit unchecked.
 pub fn settings_catalog_child_id(parent_id: &str, element_id: &str) -> String {
@@ -597,6 +581,15 @@ impl AdmxCatalog {
             .into_iter()
             .filter_map(|i| self.policy(i))
             .collect()
+    }
+
+    /// The policies shown with this display name in any category, compared as [`normalize_name`]
+    /// does, in policy order.
+    pub fn policies_displayed(&self, display_name: &str) -> Vec<usize> {
+        let policies = &self.policies;
+        policies
+            .lookups
+            .by_bare_display(&policies.items, display_name)
     }
 
     /// A policy by ADMX file (`WCM`, or `WCM.admx` as DDF `File` attributes write it) and policy
