@@ -493,9 +493,13 @@ impl Catalog {
 
 /// The CSP a URI belongs to: the segment after `Vendor/MSFT/` (`Policy`, `BitLocker`, `Firewall`).
 pub fn csp_name(uri: &str) -> Option<&str> {
-    let lower = uri.to_ascii_lowercase();
-    let at = lower.find("vendor/msft/")? + "vendor/msft/".len();
-    uri.get(at..)?.split('/').next().filter(|s| !s.is_empty())
+    csp_path(uri)?.split('/').next().filter(|s| !s.is_empty())
+}
+
+/// The part of a URI after `Vendor/MSFT/` (`Firewall/MdmStore/PrivateProfile/EnableFirewall`).
+pub fn csp_path(uri: &str) -> Option<&str> {
+    let at = uri.to_ascii_lowercase().find("vendor/msft/")? + "vendor/msft/".len();
+    uri.get(at..)
 }
 
 fn lower_key(key: &CuratedKey) -> CuratedKey {

@@ -17,7 +17,7 @@ use super::security::{
 use crate::catalog::admx::{AdmxPolicy, AdmxValue, PolicyClass};
 use crate::catalog::curated::Evidence as CuratedEvidence;
 use crate::catalog::join::{CatalogLink, Route as LinkRoute};
-use crate::catalog::{Catalog, csp_name};
+use crate::catalog::{Catalog, csp_name, csp_path};
 use crate::inventory::{identity_text, value_text};
 use crate::model::{
     Gpo, Inventory, PolicyState, PreferenceType, RegistryOp, Scope, Setting, SettingId,
@@ -818,11 +818,7 @@ fn setting_value_key(value: &SettingValue) -> String {
 /// The CSP path above a node, as a category for rows that have none
 /// (`./Vendor/MSFT/Firewall/MdmStore/PrivateProfile/EnableFirewall` → `Firewall/MdmStore/PrivateProfile`).
 fn csp_category(uri: &str) -> String {
-    let lower = uri.to_ascii_lowercase();
-    let start = lower
-        .find("vendor/msft/")
-        .map_or(0, |i| i + "vendor/msft/".len());
-    let path = uri.get(start..).unwrap_or_default();
+    let path = csp_path(uri).unwrap_or(uri);
     path.rsplit_once('/')
         .map_or(path, |(parent, _)| parent)
         .to_string()

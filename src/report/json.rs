@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
+use crate::inventory::scope_text;
 use crate::matching::analyze::{Analysis, MatchedSetting, Overlap};
-use crate::model::{Gpo, GpoLink, Inventory, Scope};
+use crate::model::{Gpo, GpoLink, Inventory};
 
 use super::Generator;
 use super::summary::figures;
@@ -82,13 +83,6 @@ struct ExtensionReport<'a> {
     setting_scope: &'static str,
 }
 
-fn graph_scope(scope: Scope) -> &'static str {
-    match scope {
-        Scope::Device => "device",
-        Scope::User => "user",
-    }
-}
-
 /// `contoso.com/Workstations/Kiosks` as `OU=Kiosks,OU=Workstations,DC=contoso,DC=com`; a link to
 /// the domain itself is its DC components.
 pub fn distinguished_name(som_path: &str) -> String {
@@ -117,7 +111,7 @@ fn setting(row: &MatchedSetting) -> SettingReport<'_> {
     SettingReport {
         setting_name: &row.name,
         setting_category: &row.category,
-        setting_scope: graph_scope(row.scope),
+        setting_scope: scope_text(row.scope),
         setting_value: &row.value,
         setting_type: row.setting_type,
         is_mdm_supported: row.readiness.mdm_supported(),
@@ -164,7 +158,7 @@ fn gpo_report<'a>(
                 namespace_url: e.namespace.as_deref(),
                 node_name: e.name.as_deref(),
                 cse_guid: e.cse_guid.as_deref(),
-                setting_scope: graph_scope(e.scope),
+                setting_scope: scope_text(e.scope),
             })
             .collect(),
     }

@@ -9,8 +9,7 @@ pub mod summary;
 use std::io::Write;
 use std::path::Path;
 
-use crate::matching::analyze::{Analysis, MatchedSetting, Readiness};
-use crate::model::{Gpo, Inventory};
+use crate::matching::analyze::{MatchedSetting, Readiness};
 
 pub use summary::{GpoFigures, figures};
 
@@ -50,14 +49,6 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
         let _ = std::fs::remove_file(&temp);
         format!("{}: {e}", path.display())
     })
-}
-
-/// The GPO an analysis row set belongs to.
-pub fn gpo_of<'a>(inventory: &'a Inventory, analysis: &Analysis, index: usize) -> Option<&'a Gpo> {
-    analysis
-        .gpos
-        .get(index)
-        .and_then(|a| inventory.gpos.get(a.gpo))
 }
 
 /// `Device` / `User`, as Intune's Scope column says it.
