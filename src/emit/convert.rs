@@ -13,9 +13,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::translate::{SettingInstance, parents_required, translate, unmet_requirement};
 use crate::catalog::Catalog;
+use crate::catalog::instance::{SettingInstance, parents_required, unmet_requirement};
 use crate::matching::analyze::{Analysis, GpoAnalysis, MatchedSetting, Readiness};
+use crate::matching::translate::translate;
 use crate::model::{Gpo, Inventory, Scope};
 use crate::report::summary::{one_line, table};
 use crate::report::{Generator, write_file_atomically};

@@ -1,7 +1,6 @@
-//! Output for Intune: settings catalog policy JSON written from an analysis ([`convert`], with
-//! [`translate`] for the values), and [`validate`], which checks such JSON (ours or anyone's)
+//! Output for Intune: settings catalog policy JSON written from an analysis ([`convert`], from the
+//! instances matching decided), and [`validate`], which checks such JSON (ours or anyone's)
 //! against the catalog before it is uploaded.
 
 pub mod convert;
-pub mod translate;
 pub mod validate;
