@@ -46,6 +46,17 @@ impl Route {
         Route::Curated,
     ];
 
+    /// The route's name as reports write it (`DdfAdmxBacked`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Route::DdfAdmxBacked => "DdfAdmxBacked",
+            Route::DdfGpMapping => "DdfGpMapping",
+            Route::CatalogKeywords => "CatalogKeywords",
+            Route::CatalogIngested => "CatalogIngested",
+            Route::Curated => "Curated",
+        }
+    }
+
     /// True for the routes read from the DDF: each DDF node that names a policy backs it, so two
     /// DDF nodes for one policy are not a disagreement (mapping-notes: 6 policies have two).
     pub fn is_ddf(self) -> bool {

@@ -14,9 +14,9 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::catalog::instance::{SettingInstance, parents_required, unmet_requirement};
-use crate::matching::analyze::{Analysis, GpoAnalysis, MatchedSetting, Readiness};
-use crate::matching::translate::translate;
+use crate::catalog::instance::SettingInstance;
+use crate::matching::analyze::{Analysis, MatchedSetting, Readiness, ReasonKind, RowIdentity};
+use crate::matching::assemble::{Piece, assemble};
 use crate::model::{Gpo, Inventory, Scope};
 use crate::report::summary::{one_line, table};
 use crate::report::{Generator, write_file_atomically};
@@ -123,10 +123,9 @@ pub struct Conflict {
     pub values: Vec<SourceRow>,
 }
 
-/// One row of one GPO, with the analysis it belongs to.
+/// One row of one GPO.
 struct RowRef<'a> {
     gpo: usize,
-    analysis: &'a GpoAnalysis,
     row: &'a MatchedSetting,
 }
 
@@ -188,11 +187,7 @@ pub fn convert(
                     a.rows
                         .iter()
                         .filter(move |r| scope.is_none_or(|s| r.scope == s))
-                        .map(move |row| RowRef {
-                            gpo: a.gpo,
-                            analysis: a,
-                            row,
-                        })
+                        .map(move |row| RowRef { gpo: a.gpo, row })
                 })
                 .collect();
             // A merged policy names the GPOs that have settings in its scope.
@@ -204,7 +199,7 @@ pub fn convert(
                 with_rows
             };
             let description = description(inventory, &gpos);
-            build_policy(catalog, inventory, name, description, gpos, &rows)
+            build_policy(catalog, name, description, gpos, &rows)
         })
         .collect();
     assign_file_names(inventory, &mut policies);
@@ -244,23 +239,8 @@ fn description(inventory: &Inventory, gpos: &[usize]) -> String {
     }
 }
 
-/// A translated row on its way into a policy.
-struct Candidate {
-    instance: SettingInstance,
-    notes: Vec<String>,
-    source: SourceRow,
-}
-
-/// One definition of the policy with every row behind it, and the dependents nested under it.
-struct Entry {
-    written: WrittenSetting,
-    instance: SettingInstance,
-    nested: Vec<WrittenSetting>,
-}
-
 fn build_policy(
     catalog: &Catalog,
-    inventory: &Inventory,
     name: String,
     description: String,
     gpos: Vec<usize>,
@@ -271,61 +251,86 @@ fn build_policy(
     let mut ready: Vec<&RowRef> = Vec::new();
     for r in rows {
         let reason = match r.row.readiness {
-            Readiness::Ready => {
+            Readiness::Ready if r.row.instance.is_some() => {
                 ready.push(r);
                 continue;
             }
             Readiness::Deprecated => LeftOutReason::Deprecated,
+            Readiness::NeedsReview => LeftOutReason::NotConvertible,
             _ => LeftOutReason::NotReady,
         };
         left_out.push(LeftOut {
             source: r.source(),
             reason,
-            detail: format!("{}: {}", r.row.readiness.text(), r.row.reason),
+            detail: format!("{}: {}", r.row.readiness.text(), r.row.reason()),
         });
     }
     let conflicting = identity_conflicts(&ready, &mut conflicts);
-    let mut candidates = Vec::new();
-    for (i, r) in ready.iter().enumerate() {
-        if conflicting.contains(&i) {
-            continue;
-        }
-        let Some(gpo) = inventory.gpos.get(r.gpo) else {
-            continue;
-        };
-        match translate(catalog, gpo, r.analysis, r.row) {
-            Ok(t) => candidates.push(Candidate {
-                instance: t.instance,
-                notes: t.notes,
-                source: r.source(),
-            }),
-            Err(detail) => left_out.push(LeftOut {
-                source: r.source(),
+    let pieces: Vec<Piece<usize>> = ready
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !conflicting.contains(i))
+        .filter_map(|(i, r)| {
+            Some(Piece {
+                instance: r.row.instance.clone()?,
+                source: i,
+            })
+        })
+        .collect();
+    let source = |i: usize| ready.get(i).map(|r| r.source());
+    let assembled = assemble(catalog, pieces);
+    for conflict in assembled.conflicts {
+        let values: Vec<SourceRow> = conflict.sources.iter().filter_map(|&i| source(i)).collect();
+        conflicts.push(Conflict {
+            setting: values
+                .first()
+                .map(|v| v.setting.clone())
+                .unwrap_or_default(),
+            definition_id: Some(conflict.definition_id),
+            values,
+        });
+    }
+    for refused in assembled.refused {
+        if let Some(source) = source(refused.source) {
+            left_out.push(LeftOut {
+                source,
                 reason: LeftOutReason::NotConvertible,
-                detail,
-            }),
+                detail: refused.detail,
+            });
         }
     }
-    let entries = once_per_definition(candidates, &mut conflicts);
-    let entries = nest_dependents(catalog, entries, &mut left_out);
     let mut settings = Vec::new();
     let mut written = Vec::new();
-    for entry in entries {
-        if let Some(why) = unmet_requirement(catalog, &entry.instance) {
-            for w in std::iter::once(&entry.written).chain(&entry.nested) {
-                for source in &w.sources {
-                    left_out.push(LeftOut {
-                        source: source.clone(),
-                        reason: LeftOutReason::NotConvertible,
-                        detail: why.clone(),
-                    });
+    for entry in assembled.entries {
+        settings.push(entry.instance);
+        for w in entry.written {
+            let rows: Vec<&RowRef> = w
+                .sources
+                .iter()
+                .filter_map(|&i| ready.get(i).copied())
+                .collect();
+            let mut notes: Vec<String> = Vec::new();
+            for reason in rows
+                .iter()
+                .flat_map(|r| &r.row.reasons)
+                .filter(|r| r.kind == ReasonKind::Conversion)
+            {
+                if !notes.contains(&reason.text) {
+                    notes.push(reason.text.clone());
                 }
             }
-            continue;
+            if rows.len() > 1 && rows.iter().any(|r| r.gpo != rows[0].gpo) {
+                notes.push(format!(
+                    "{} rows give this definition the same value; written once",
+                    rows.len()
+                ));
+            }
+            written.push(WrittenSetting {
+                definition_id: w.definition_id,
+                sources: rows.iter().map(|r| r.source()).collect(),
+                notes,
+            });
         }
-        settings.push(entry.instance);
-        written.push(entry.written);
-        written.extend(entry.nested);
     }
     written.sort_by(|a, b| a.definition_id.cmp(&b.definition_id));
     ConvertedPolicy {
@@ -343,7 +348,7 @@ fn build_policy(
 /// Identities that several GPOs set to different values: each becomes a conflict, and the
 /// positions (in `ready`) of its rows are returned so that none is written.
 fn identity_conflicts(ready: &[&RowRef], conflicts: &mut Vec<Conflict>) -> Vec<usize> {
-    let mut by_identity: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_identity: BTreeMap<&RowIdentity, Vec<usize>> = BTreeMap::new();
     for (i, r) in ready.iter().enumerate() {
         by_identity.entry(&r.row.identity).or_default().push(i);
     }
@@ -369,137 +374,6 @@ fn identity_conflicts(ready: &[&RowRef], conflicts: &mut Vec<Conflict>) -> Vec<u
         }
     }
     out
-}
-
-/// Intune takes each definition once per policy: rows that write the same instance become one
-/// entry, rows that write different ones a conflict.
-fn once_per_definition(candidates: Vec<Candidate>, conflicts: &mut Vec<Conflict>) -> Vec<Entry> {
-    let mut by_definition: BTreeMap<String, Vec<Candidate>> = BTreeMap::new();
-    for c in candidates {
-        by_definition
-            .entry(c.instance.setting_definition_id.to_ascii_lowercase())
-            .or_default()
-            .push(c);
-    }
-    let mut entries = Vec::new();
-    for group in by_definition.into_values() {
-        let Some(first) = group.first() else { continue };
-        if group.iter().any(|c| c.instance != first.instance) {
-            conflicts.push(Conflict {
-                setting: first.source.setting.clone(),
-                definition_id: Some(first.instance.setting_definition_id.clone()),
-                values: group.into_iter().map(|c| c.source).collect(),
-            });
-            continue;
-        }
-        let mut notes: Vec<String> = Vec::new();
-        for note in group.iter().flat_map(|c| &c.notes) {
-            if !notes.contains(note) {
-                notes.push(note.clone());
-            }
-        }
-        if group.len() > 1 {
-            notes.push(format!(
-                "{} rows give this definition the same value; written once",
-                group.len()
-            ));
-        }
-        let mut group = group.into_iter();
-        let Some(first) = group.next() else { continue };
-        let sources = std::iter::once(first.source)
-            .chain(group.map(|c| c.source))
-            .collect();
-        entries.push(Entry {
-            written: WrittenSetting {
-                definition_id: first.instance.setting_definition_id.clone(),
-                sources,
-                notes,
-            },
-            instance: first.instance,
-            nested: Vec::new(),
-        });
-    }
-    entries
-}
-
-/// Puts each dependent definition (a firewall profile value under `EnableFirewall`, a LAPS
-/// setting under `BackupDirectory`) under the option of its parent it depends on. A dependent
-/// whose parent the policy lacks, or holds with another option, is left out.
-fn nest_dependents(
-    catalog: &Catalog,
-    entries: Vec<Entry>,
-    left_out: &mut Vec<LeftOut>,
-) -> Vec<Entry> {
-    type Pending = (Entry, Vec<(String, String)>);
-    let (mut roots, mut pending): (Vec<Pending>, Vec<Pending>) = entries
-        .into_iter()
-        .map(|e| {
-            let parents = catalog
-                .definition(&e.written.definition_id)
-                .map(parents_required)
-                .unwrap_or_default();
-            (e, parents)
-        })
-        .partition(|(_, parents)| parents.is_empty());
-    loop {
-        let before = pending.len();
-        let mut waiting = Vec::new();
-        for (entry, parents) in pending {
-            let home = roots.iter_mut().enumerate().find_map(|(i, (root, _))| {
-                parents.iter().find_map(|(parent, option)| {
-                    let choice = root.instance.choice_mut(parent)?;
-                    choice
-                        .value
-                        .eq_ignore_ascii_case(option)
-                        .then(|| (i, parent.clone()))
-                })
-            });
-            let Some((i, parent)) = home else {
-                waiting.push((entry, parents));
-                continue;
-            };
-            if let Some((root, _)) = roots.get_mut(i)
-                && let Some(choice) = root.instance.choice_mut(&parent)
-            {
-                choice.children.push(entry.instance);
-                root.nested.push(entry.written);
-                root.nested.extend(entry.nested);
-            }
-        }
-        pending = waiting;
-        if pending.len() == before {
-            break;
-        }
-    }
-    for (entry, parents) in pending {
-        let detail = parents
-            .iter()
-            .map(|(parent, option)| {
-                let held = roots.iter_mut().find_map(|(root, _)| {
-                    root.instance.choice_mut(parent).map(|c| c.value.clone())
-                });
-                match held {
-                    Some(held) => {
-                        format!("it applies only when {parent} is {option}; the policy sets {held}")
-                    }
-                    None => format!(
-                        "it applies only under {parent} = {option}, which the policy does not set"
-                    ),
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("; or ");
-        for w in std::iter::once(&entry.written).chain(&entry.nested) {
-            for source in &w.sources {
-                left_out.push(LeftOut {
-                    source: source.clone(),
-                    reason: LeftOutReason::NotConvertible,
-                    detail: detail.clone(),
-                });
-            }
-        }
-    }
-    roots.into_iter().map(|(e, _)| e).collect()
 }
 
 /// File names from policy names, safe on every OS; names that collide (ignoring case) get the

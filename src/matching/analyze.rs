@@ -1,5 +1,8 @@
 //! The whole match of an estate: every setting of every GPO gets a row with its MDM target, its
-//! readiness in Intune's words, and the evidence for it. GPOs are matched in parallel; rows keep
+//! readiness in Intune's words, and the evidence for it. This is the one place where a row is
+//! decided: its target, readiness, confidence, reasons, and, for a Ready row, the settings
+//! catalog instance `gpa convert` writes. A row is Ready exactly when that instance exists and
+//! fits beside the GPO's other Ready rows in one policy. GPOs are matched in parallel; rows keep
 //! the GPO's settings order, so the output does not depend on the thread count.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,11 +14,17 @@ use super::admx_state::{
     AdmxState, Decision, ElementValueData, RecoveredPolicy, Route as PolicyRoute,
     recover_admx_state,
 };
+use super::assemble::{Piece, assemble};
+pub use super::decision::{
+    Confidence, MatchRoute, Readiness, Reason, ReasonKind, RouteStep, RowIdentity, reasons_text,
+};
 use super::security::{
     SecurityMatch, SecurityMatches, firewall_registry_value, match_security_settings,
 };
+use super::translate::{Translated, translate_policy, translate_security};
 use crate::catalog::admx::{AdmxPolicy, AdmxValue, PolicyClass};
 use crate::catalog::curated::Evidence as CuratedEvidence;
+use crate::catalog::instance::{SettingInstance, parents_required};
 use crate::catalog::join::{CatalogLink, Route as LinkRoute};
 use crate::catalog::{Catalog, csp_name, csp_path};
 use crate::inventory::{identity_text, value_text};
@@ -32,7 +41,7 @@ pub struct Analysis {
     pub overlaps: Vec<Overlap>,
 }
 
-/// One GPO's rows, and the stage results they were made from (kept for conversion).
+/// One GPO's rows, and the stage results they were made from.
 #[derive(Debug, Clone, Serialize)]
 pub struct GpoAnalysis {
     /// Index into [`Inventory::gpos`].
@@ -44,92 +53,7 @@ pub struct GpoAnalysis {
     pub security: SecurityMatches,
 }
 
-/// Where a GPO setting stands for a move to Intune; the first three are Intune's own words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Readiness {
-    /// A settings catalog definition exists for it.
-    #[serde(rename = "Ready")]
-    Ready,
-    /// A mapping exists but the node, template or product it targets is obsolete.
-    #[serde(rename = "Deprecated")]
-    Deprecated,
-    /// No MDM equivalent is known.
-    #[serde(rename = "Not supported")]
-    NotSupported,
-    /// No settings catalog definition, but a CSP node (or ADMX ingestion) reaches it.
-    #[serde(rename = "Custom OMA-URI")]
-    CustomOmaUri,
-    /// Means nothing on a cloud-managed device; the row names the cloud-native replacement.
-    #[serde(rename = "Not applicable")]
-    NotApplicable,
-    /// Set by a client-side extension gpa does not read.
-    #[serde(rename = "Unknown extension")]
-    UnknownExtension,
-}
-
-impl Readiness {
-    pub const ALL: [Readiness; 6] = [
-        Readiness::Ready,
-        Readiness::Deprecated,
-        Readiness::CustomOmaUri,
-        Readiness::NotSupported,
-        Readiness::NotApplicable,
-        Readiness::UnknownExtension,
-    ];
-
-    pub fn text(self) -> &'static str {
-        match self {
-            Readiness::Ready => "Ready",
-            Readiness::Deprecated => "Deprecated",
-            Readiness::NotSupported => "Not supported",
-            Readiness::CustomOmaUri => "Custom OMA-URI",
-            Readiness::NotApplicable => "Not applicable",
-            Readiness::UnknownExtension => "Unknown extension",
-        }
-    }
-
-    /// Intune's "MDM Support" column: some MDM node can set it.
-    pub fn mdm_supported(self) -> bool {
-        matches!(
-            self,
-            Readiness::Ready | Readiness::Deprecated | Readiness::CustomOmaUri
-        )
-    }
-
-    /// Graph's `mdmSupportedState`.
-    pub fn mdm_supported_state(self) -> &'static str {
-        match self {
-            Readiness::Ready | Readiness::CustomOmaUri => "supported",
-            Readiness::Deprecated => "deprecated",
-            Readiness::NotSupported | Readiness::NotApplicable => "unsupported",
-            Readiness::UnknownExtension => "unknown",
-        }
-    }
-}
-
-/// How far the evidence of a row goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    /// Language-independent keys all the way, the link confirmed by Microsoft data.
-    High,
-    /// One route only, or a tie broken by catalog order.
-    Medium,
-    /// English display names, or a curated row without evidence.
-    Low,
-}
-
-impl Confidence {
-    pub fn text(self) -> &'static str {
-        match self {
-            Confidence::High => "High",
-            Confidence::Medium => "Medium",
-            Confidence::Low => "Low",
-        }
-    }
-}
-
-/// What a row was made from, for conversion and for tests.
+/// What a row was made from, for tests and for the evidence columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", content = "index", rename_all = "snake_case")]
 pub enum RowOrigin {
@@ -151,7 +75,7 @@ pub struct SourceRef {
     pub value_name: String,
 }
 
-/// One setting of one GPO and where it goes in MDM.
+/// One setting of one GPO and where it goes in MDM: the decision.
 #[derive(Debug, Clone, Serialize)]
 pub struct MatchedSetting {
     pub name: String,
@@ -165,30 +89,52 @@ pub struct MatchedSetting {
     pub csp_uri: Option<String>,
     pub min_os_version: Option<String>,
     pub definition_id: Option<String>,
-    /// The chain of evidence, each step a stable token (`registry.pol > ADMX wcm:WCM_MinimizeConnections > DdfAdmxBacked+CatalogKeywords`).
-    pub match_route: String,
+    pub match_route: MatchRoute,
     pub confidence: Confidence,
     pub source: SourceRef,
-    /// Why the row has its readiness, in words.
-    pub reason: String,
+    /// Why the row has its target and readiness, in order.
+    pub reasons: Vec<Reason>,
     /// The language-independent identity used to compare GPOs (scope included).
-    pub identity: String,
+    pub identity: RowIdentity,
     /// The value in a form that compares across GPOs.
     pub value_key: String,
     pub origin: RowOrigin,
-    /// gpa could not tell what the setting is: an extension it does not read, or a report policy
-    /// of a template the catalog lacks (Intune's "Unknown Settings").
-    pub unknown: bool,
+    /// The settings catalog instance `gpa convert` writes: Some exactly when the row is Ready.
+    #[serde(skip)]
+    pub instance: Option<SettingInstance>,
     /// Index of the first setting of the GPO the row stands on; rows are in this order.
     #[serde(skip)]
     pub order: usize,
+}
+
+impl MatchedSetting {
+    /// The reasons as one text, `; `-separated.
+    pub fn reason(&self) -> String {
+        reasons_text(&self.reasons)
+    }
+
+    /// gpa could not tell what the setting is (Intune's "Unknown Settings").
+    pub fn is_unknown(&self) -> bool {
+        self.readiness == Readiness::Unknown
+    }
+
+    fn because(&mut self, kind: ReasonKind, text: impl Into<String>) {
+        self.reasons.push(Reason::new(kind, text));
+    }
+
+    /// Takes the row out of Ready: its value cannot be written as it is.
+    fn needs_review(&mut self, kind: ReasonKind, text: impl Into<String>) {
+        self.readiness = Readiness::NeedsReview;
+        self.instance = None;
+        self.because(kind, text);
+    }
 }
 
 /// A setting set by more than one GPO.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Overlap {
-    pub identity: String,
+    pub identity: RowIdentity,
     pub name: String,
     pub scope: Scope,
     pub kind: OverlapKind,
@@ -264,9 +210,9 @@ pub fn analyze_gpo(index: usize, gpo: &Gpo, catalog: &Catalog) -> GpoAnalysis {
             .evidence
             .iter()
             .flat_map(|e| security_by_setting.get(&e.setting).into_iter().flatten())
-            .filter_map(|&m| security.matches.get(m))
-            .find(|m| m.csp_uri.is_some());
-        rows.push(policy_row(gpo, catalog, i, policy, curated));
+            .filter_map(|&m| security.matches.get(m).map(|x| (m, x)))
+            .find(|(_, m)| m.csp_uri.is_some());
+        rows.extend(policy_rows(gpo, catalog, i, policy, curated));
     }
     for (i, m) in security.matches.iter().enumerate() {
         if covered.contains(&m.setting) {
@@ -299,34 +245,194 @@ pub fn analyze_gpo(index: usize, gpo: &Gpo, catalog: &Catalog) -> GpoAnalysis {
             scope: extension.scope,
             value: String::new(),
             setting_type: "unknown",
-            readiness: Readiness::UnknownExtension,
+            readiness: Readiness::Unknown,
             csp_name: None,
             csp_uri: None,
             min_os_version: None,
             definition_id: None,
-            match_route: "report extension".to_string(),
+            match_route: MatchRoute(vec![RouteStep::ReportExtension]),
             confidence: Confidence::High,
             source: SourceRef {
                 file: gpo.origin.clone(),
                 key: key.clone(),
                 value_name: extension.type_name.clone().unwrap_or_default(),
             },
-            reason: format!(
-                "gpa does not read this client-side extension ({key}); review it by hand"
-            ),
-            identity: format!("{:?}|extension|{}", extension.scope, key.to_lowercase()),
+            reasons: vec![Reason::new(
+                ReasonKind::NoTarget,
+                format!("gpa does not read this client-side extension ({key}); review it by hand"),
+            )],
+            identity: RowIdentity::Extension {
+                scope: extension.scope,
+                key: key.to_lowercase(),
+            },
             value_key: String::new(),
             origin: RowOrigin::Extension(i),
-            unknown: true,
+            instance: None,
             order: usize::MAX,
         });
     }
     rows.sort_by_key(|r| (r.scope, r.order));
+    settle(catalog, gpo, &admx, &security, &mut rows);
     GpoAnalysis {
         gpo: index,
         rows,
         admx,
         security,
+    }
+}
+
+/// The last step of the decision: the Ready rows of one GPO must make one settings catalog
+/// policy together, as `gpa convert --merge none` writes it. Rows that give one definition
+/// different values, dependents whose parent the GPO does not set as required, and instances
+/// missing a required child leave Ready, each with its reason. An Office `_v2` definition that
+/// Intune nests under a setting the GPO does not set is written as its root definition instead.
+fn settle(
+    catalog: &Catalog,
+    gpo: &Gpo,
+    admx: &AdmxState,
+    security: &SecurityMatches,
+    rows: &mut [MatchedSetting],
+) {
+    // Each pass that changes something takes a row out of Ready or moves it to its root
+    // definition (which has no parent), so the loop ends.
+    loop {
+        let pieces: Vec<Piece<usize>> = rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, row)| {
+                let instance = row.instance.clone()?;
+                Some(Piece {
+                    instance,
+                    source: i,
+                })
+            })
+            .collect();
+        let assembled = assemble(catalog, pieces);
+        let mut changed = false;
+        for conflict in &assembled.conflicts {
+            let names: Vec<String> = conflict
+                .sources
+                .iter()
+                .filter_map(|&i| rows.get(i))
+                .map(|r| format!("\"{}\" = {}", r.name, r.value))
+                .collect();
+            for &i in &conflict.sources {
+                if let Some(row) = rows.get_mut(i) {
+                    row.needs_review(
+                        ReasonKind::ConflictInGpo,
+                        format!(
+                            "settings of this GPO give {} different values ({}); neither is written",
+                            conflict.definition_id,
+                            names.join(", ")
+                        ),
+                    );
+                    changed = true;
+                }
+            }
+        }
+        for refused in &assembled.refused {
+            let Some(row) = rows.get_mut(refused.source) else {
+                continue;
+            };
+            if refused.kind == ReasonKind::ParentNotSet
+                && let Some(written) = root_instead(catalog, gpo, admx, security, row)
+            {
+                let (id, instance, note) = written;
+                row.definition_id = Some(id);
+                row.instance = Some(instance);
+                row.because(ReasonKind::Conversion, note);
+            } else {
+                row.needs_review(refused.kind, refused.detail.clone());
+            }
+            changed = true;
+        }
+        if !changed {
+            for entry in &assembled.entries {
+                for written in &entry.written {
+                    if written.sources.len() > 1 {
+                        for &i in &written.sources {
+                            if let Some(row) = rows.get_mut(i) {
+                                row.because(
+                                    ReasonKind::Conversion,
+                                    format!(
+                                        "{} settings of this GPO give {} the same value; written once",
+                                        written.sources.len(),
+                                        written.definition_id
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            return;
+        }
+    }
+}
+
+/// For an Office `_v2` definition whose parent the GPO does not set: the root definition of the
+/// same node, written at top level. Intune names that root "(Deprecated)" since it nested the
+/// setting under another, but still takes it, and Microsoft's own Microsoft 365 Apps security
+/// baseline sets the root at top level beside the nested `_v2`.
+fn root_instead(
+    catalog: &Catalog,
+    gpo: &Gpo,
+    admx: &AdmxState,
+    security: &SecurityMatches,
+    row: &MatchedSetting,
+) -> Option<(String, SettingInstance, String)> {
+    let current = catalog.definition(row.definition_id.as_deref()?)?;
+    let root_id = current.id.strip_suffix("_v2")?;
+    let root = catalog.definition(root_id)?;
+    if !root.offset_uri.eq_ignore_ascii_case(&current.offset_uri)
+        || !parents_required(root).is_empty()
+    {
+        return None;
+    }
+    let translated = translate_row(catalog, gpo, admx, security, row, root).ok()?;
+    let note = format!(
+        "Intune nests {} under a setting this GPO does not set; written as the root definition {} at top level, as Microsoft's Microsoft 365 Apps baseline does",
+        current.id, root.id
+    );
+    Some((root.id.clone(), translated.instance, note))
+}
+
+/// The instance of a row for a definition: the value writing, never a decision.
+fn translate_row(
+    catalog: &Catalog,
+    gpo: &Gpo,
+    admx: &AdmxState,
+    security: &SecurityMatches,
+    row: &MatchedSetting,
+    def: &crate::catalog::definitions::SettingDefinition,
+) -> Result<Translated, String> {
+    match row.origin {
+        RowOrigin::AdmxPolicy(i) => {
+            let recovered = admx
+                .policies
+                .get(i)
+                .ok_or("the row's policy is missing from the analysis")?;
+            let links = policy_links(catalog, recovered);
+            let link = links.iter().copied().find(|l| {
+                l.csp_uri
+                    .eq_ignore_ascii_case(row.csp_uri.as_deref().unwrap_or_default())
+            });
+            translate_policy(catalog, def, recovered, link)
+        }
+        RowOrigin::Security(i) => {
+            let m = security
+                .matches
+                .get(i)
+                .ok_or("the row's curated match is missing from the analysis")?;
+            let setting = gpo
+                .settings
+                .get(m.setting)
+                .ok_or("the row's setting is missing from the GPO")?;
+            translate_security(catalog, def, m, &setting.value)
+        }
+        RowOrigin::Setting(_) | RowOrigin::Extension(_) => {
+            Err("no stage matched the row to a definition".to_string())
+        }
     }
 }
 
@@ -394,28 +500,143 @@ fn restated(gpo: &Gpo) -> BTreeSet<usize> {
         .collect()
 }
 
-/// Makes the row of an Administrative Templates policy from its best catalog link.
+/// The MDM targets of a recovered policy, one row each: the best link; or, where the DDF maps
+/// the policy's elements to nodes of their own (DeviceGuard's *Turn On Virtualization Based
+/// Security* → six nodes), the policy's own node and one node per element the GPO sets.
+fn row_targets<'c>(
+    links: &[&'c CatalogLink],
+    policy: Option<&AdmxPolicy>,
+    recovered: &RecoveredPolicy,
+) -> Vec<(&'c CatalogLink, Option<String>)> {
+    let Some(best) = best_link(links) else {
+        return Vec::new();
+    };
+    let element_of = |link: &CatalogLink| {
+        let id = link.gp_element.as_deref()?;
+        policy.and_then(|p| p.element(id)).map(|e| e.id.clone())
+    };
+    let per_element: Vec<&CatalogLink> = links
+        .iter()
+        .copied()
+        .filter(|l| {
+            !l.superseded_by_curated
+                && l.routes.iter().any(|r| r.is_ddf())
+                && element_of(l).is_some()
+        })
+        .collect();
+    let own: Vec<&CatalogLink> = links
+        .iter()
+        .copied()
+        .filter(|l| !l.superseded_by_curated && element_of(l).is_none())
+        .collect();
+    let main = best_link(&own);
+    let mut nodes: Vec<&str> = per_element.iter().map(|l| l.csp_uri.as_str()).collect();
+    nodes.extend(main.map(|l| l.csp_uri.as_str()));
+    nodes.sort_unstable();
+    nodes.dedup();
+    // One node, even one the DDF ties to an element, is the policy's one target.
+    if nodes.len() < 2 {
+        return vec![(best, None)];
+    }
+    let mut out: Vec<(&CatalogLink, Option<String>)> = Vec::new();
+    if let Some(main) = main {
+        out.push((main, None));
+    }
+    let mut per_element = per_element;
+    per_element.sort_by(|a, b| a.csp_uri.cmp(&b.csp_uri));
+    for link in per_element {
+        let Some(element) = element_of(link) else {
+            continue;
+        };
+        let set = recovered
+            .elements
+            .iter()
+            .any(|e| e.id.eq_ignore_ascii_case(&element));
+        let seen = out.iter().any(|(l, _)| l.csp_uri == link.csp_uri);
+        if set && !seen {
+            out.push((link, Some(element)));
+        }
+    }
+    if out.is_empty() {
+        out.push((best, None));
+    }
+    out
+}
+
+/// The rows of an Administrative Templates policy: one per MDM target ([`row_targets`]), or
+/// one with the curated, ingestion or unsupported verdict when no link reaches it.
+fn policy_rows(
+    gpo: &Gpo,
+    catalog: &Catalog,
+    index: usize,
+    recovered: &RecoveredPolicy,
+    curated: Option<(usize, &SecurityMatch)>,
+) -> Vec<MatchedSetting> {
+    let policy = catalog.admx().policy(recovered.policy);
+    let links = policy_links(catalog, recovered);
+    let targets = row_targets(&links, policy, recovered);
+    let others: Vec<&str> = targets.iter().map(|(l, _)| l.csp_uri.as_str()).collect();
+    if targets.is_empty() {
+        return vec![policy_row(
+            gpo,
+            catalog,
+            index,
+            recovered,
+            None,
+            None,
+            curated,
+            &[],
+        )];
+    }
+    targets
+        .iter()
+        .map(|(link, element)| {
+            let siblings: Vec<&str> = others
+                .iter()
+                .copied()
+                .filter(|u| *u != link.csp_uri)
+                .collect();
+            policy_row(
+                gpo,
+                catalog,
+                index,
+                recovered,
+                Some(link),
+                element.as_deref(),
+                curated,
+                &siblings,
+            )
+        })
+        .collect()
+}
+
+/// Makes the row of an Administrative Templates policy for one target (or none).
+#[allow(clippy::too_many_arguments)]
 fn policy_row(
     gpo: &Gpo,
     catalog: &Catalog,
     index: usize,
     recovered: &RecoveredPolicy,
-    curated: Option<&SecurityMatch>,
+    link: Option<&CatalogLink>,
+    element: Option<&str>,
+    curated: Option<(usize, &SecurityMatch)>,
+    siblings: &[&str],
 ) -> MatchedSetting {
     let policy = catalog.admx().policy(recovered.policy);
-    let links = policy_links(catalog, recovered);
-    let link = best_link(&links);
     let first = recovered.evidence.first().map(|e| e.setting);
     let source_setting = first.and_then(|i| gpo.settings.get(i));
     let from_registry = recovered.route == PolicyRoute::RegistryPol;
-    let mut route = vec![
+    let mut route = MatchRoute(vec![
         if from_registry {
-            "registry.pol".to_string()
+            RouteStep::File("registry.pol".to_string())
         } else {
-            "report display name".to_string()
+            RouteStep::ReportDisplayName
         },
-        format!("ADMX {}:{}", recovered.file_base, recovered.name),
-    ];
+        RouteStep::AdmxPolicy {
+            file_base: recovered.file_base.clone(),
+            name: recovered.name.clone(),
+        },
+    ]);
     let mut reasons = Vec::new();
     let mut confidence = if from_registry {
         Confidence::High
@@ -428,19 +649,27 @@ fn policy_row(
         .any(|a| a.decided_by == Decision::CatalogOrder)
     {
         confidence = confidence.max(Confidence::Medium);
-        reasons.push("the registry value is claimed by several templates; the first in catalog order was taken".to_string());
+        reasons.push(Reason::new(
+            ReasonKind::Ambiguity,
+            "the registry value is claimed by several templates; the first in catalog order was taken",
+        ));
     }
-    reasons.extend(recovered.notes.iter().cloned());
+    reasons.extend(
+        recovered
+            .notes
+            .iter()
+            .map(|n| Reason::new(ReasonKind::Note, n.clone())),
+    );
+    // A curated row corrects a DDF link known to be wrong; without the curated row's value in
+    // this GPO, the wrong link is not used either.
+    let (link, mistaken) = match link {
+        Some(l) if l.superseded_by_curated => (None, Some(l)),
+        other => (other, None),
+    };
 
     let (readiness, csp_uri, definition_id) = match (link, curated) {
         (Some(link), _) => {
-            route.push(
-                link.routes
-                    .iter()
-                    .map(|r| format!("{r:?}"))
-                    .collect::<Vec<_>>()
-                    .join("+"),
-            );
+            route.push(RouteStep::CatalogLink(link.routes.clone()));
             if link.routes.len() < 2
                 && !link
                     .routes
@@ -451,29 +680,33 @@ fn policy_row(
             }
             if !link.disagrees_with.is_empty() {
                 confidence = confidence.max(Confidence::Medium);
-                reasons.push(format!(
-                    "another route links this policy to {}",
-                    link.disagrees_with
-                        .iter()
-                        .map(|d| d.csp_uri.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                reasons.push(Reason::new(
+                    ReasonKind::OtherTarget,
+                    format!(
+                        "another route links this policy to {}",
+                        link.disagrees_with
+                            .iter()
+                            .map(|d| d.csp_uri.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 ));
             }
-            let per_element: Vec<&str> = links
-                .iter()
-                .filter(|l| l.gp_element.is_some() && l.csp_uri != link.csp_uri)
-                .map(|l| l.csp_uri.as_str())
-                .collect();
-            if link.gp_element.is_some() && !per_element.is_empty() {
-                reasons.push(format!(
-                    "each element of this policy has its own node; also {}",
-                    per_element.join(", ")
+            if !siblings.is_empty() {
+                reasons.push(Reason::new(
+                    ReasonKind::OtherTarget,
+                    format!(
+                        "the DDF maps this policy's elements to nodes of their own; the other rows of this policy: {}",
+                        siblings.join(", ")
+                    ),
                 ));
             }
             match &link.definition_id {
                 Some(id) => {
-                    reasons.push(format!("the settings catalog has {id}"));
+                    reasons.push(Reason::new(
+                        ReasonKind::Target,
+                        format!("the settings catalog has {id}"),
+                    ));
                     (
                         Readiness::Ready,
                         Some(link.csp_uri.clone()),
@@ -481,46 +714,56 @@ fn policy_row(
                     )
                 }
                 None => {
-                    reasons.push(format!(
+                    reasons.push(Reason::new(ReasonKind::NoTarget, format!(
                         "the CSP node exists but the settings catalog has no definition for it; use a custom profile with {}",
                         link.csp_uri
-                    ));
+                    )));
                     (Readiness::CustomOmaUri, Some(link.csp_uri.clone()), None)
                 }
             }
         }
-        (None, Some(m)) => {
-            route.push(format!("curated {}", m.table.file_name()));
+        (None, Some((_, m))) => {
+            route.push(RouteStep::Curated(m.table));
             confidence = confidence.max(curated_confidence(m));
             let uri = m.csp_uri.clone();
             match &m.definition_id {
                 Some(id) if catalog.definition(id).is_some() => {
-                    reasons.push(format!("curated row \"{}\" gives {id}", m.gp_english_name));
+                    reasons.push(Reason::new(
+                        ReasonKind::Target,
+                        format!("curated row \"{}\" gives {id}", m.gp_english_name),
+                    ));
                     (Readiness::Ready, uri, Some(id.clone()))
                 }
                 _ => {
-                    reasons.push(format!(
+                    reasons.push(Reason::new(ReasonKind::NoTarget, format!(
                         "curated row \"{}\" gives a CSP node the settings catalog has no definition for",
                         m.gp_english_name
-                    ));
+                    )));
                     (Readiness::CustomOmaUri, uri, None)
                 }
             }
         }
-        (None, None) => match policy.and_then(ingestion_uri) {
-            Some(uri) => {
-                route.push("ADMX ingestion".to_string());
-                reasons.push(format!(
+        (None, None) => match (mistaken, policy.and_then(ingestion_uri)) {
+            (Some(wrong), _) => {
+                reasons.push(Reason::new(ReasonKind::NoTarget, format!(
+                    "the DDF ties this policy to {} by mistake (a curated row corrects it, keyed on a registry value this GPO does not set)",
+                    wrong.csp_uri
+                )));
+                (Readiness::NotSupported, None, None)
+            }
+            (None, Some(uri)) => {
+                route.push(RouteStep::AdmxIngestion);
+                reasons.push(Reason::new(ReasonKind::NoTarget, format!(
                     "no MDM node mirrors this template; ingest {}.admx and set {uri} (the app name is yours to choose at ingestion)",
                     recovered.file_base
-                ));
+                )));
                 (Readiness::CustomOmaUri, Some(uri), None)
             }
-            None => {
-                reasons.push(
-                    "no CSP node or settings catalog definition mirrors this policy, and Windows blocks ADMX ingestion for its registry key"
-                        .to_string(),
-                );
+            (None, None) => {
+                reasons.push(Reason::new(
+                    ReasonKind::NoTarget,
+                    "no CSP node or settings catalog definition mirrors this policy, and Windows blocks ADMX ingestion for its registry key",
+                ));
                 (Readiness::NotSupported, None, None)
             }
         },
@@ -531,7 +774,7 @@ fn policy_row(
             .or_else(|| definition_deprecation(catalog, definition_id.as_deref()))
     {
         readiness = Readiness::Deprecated;
-        reasons.push(why);
+        reasons.push(Reason::new(ReasonKind::Deprecated, why));
     }
     let min_os_version = min_os_version(catalog, csp_uri.as_deref(), definition_id.as_deref());
     let category = policy
@@ -545,18 +788,27 @@ fn policy_row(
             .map(|p| (p.key.clone(), p.value_name.clone().unwrap_or_default()))
             .unwrap_or_default(),
     };
-    MatchedSetting {
-        name: recovered.display_name.clone(),
+    let target_name = element.and_then(|_| {
+        definition_id
+            .as_deref()
+            .and_then(|id| catalog.definition(id))
+            .map(|d| d.display_name.clone())
+    });
+    let mut row = MatchedSetting {
+        name: match &target_name {
+            Some(target) => format!("{}: {target}", recovered.display_name),
+            None => recovered.display_name.clone(),
+        },
         category,
         scope: recovered.scope,
-        value: policy_value_text(recovered),
+        value: policy_value_text(recovered, element),
         setting_type: "policy",
         readiness,
         csp_name: csp_uri.as_deref().and_then(csp_name).map(str::to_string),
         csp_uri,
         min_os_version,
         definition_id,
-        match_route: route.join(" > "),
+        match_route: route,
         confidence,
         source: SourceRef {
             file: source_setting
@@ -565,17 +817,57 @@ fn policy_row(
             key,
             value_name,
         },
-        reason: reasons.join("; "),
-        identity: format!(
-            "{:?}|admx|{}:{}",
-            recovered.scope,
-            recovered.file_base.to_lowercase(),
-            recovered.name.to_lowercase()
-        ),
-        value_key: policy_value_key(recovered),
+        reasons,
+        identity: RowIdentity::AdmxPolicy {
+            scope: recovered.scope,
+            file_base: recovered.file_base.to_lowercase(),
+            name: recovered.name.to_lowercase(),
+            target: element.map(|e| e.to_lowercase()),
+        },
+        value_key: policy_value_key(recovered, element),
         origin: RowOrigin::AdmxPolicy(index),
-        unknown: false,
+        instance: None,
         order: first.unwrap_or(usize::MAX),
+    };
+    if row.readiness == Readiness::Ready {
+        let written = match (link, curated) {
+            (Some(link), _) => row
+                .definition_id
+                .as_deref()
+                .and_then(|id| catalog.definition(id))
+                .ok_or_else(|| "the definition is missing from the catalog".to_string())
+                .and_then(|def| translate_policy(catalog, def, recovered, Some(link))),
+            (None, Some((_, m))) => gpo
+                .settings
+                .get(m.setting)
+                .ok_or_else(|| "the row's setting is missing from the GPO".to_string())
+                .and_then(|setting| {
+                    let def = row
+                        .definition_id
+                        .as_deref()
+                        .and_then(|id| catalog.definition(id))
+                        .ok_or("the definition is missing from the catalog")?;
+                    translate_security(catalog, def, m, &setting.value)
+                }),
+            (None, None) => Err("no definition".to_string()),
+        };
+        decide_instance(&mut row, written);
+    }
+    row
+}
+
+/// A Ready row keeps its instance; a value with no form in its definition makes it Needs review.
+fn decide_instance(row: &mut MatchedSetting, written: Result<Translated, String>) {
+    match written {
+        Ok(t) => {
+            row.reasons.extend(
+                t.notes
+                    .into_iter()
+                    .map(|n| Reason::new(ReasonKind::Conversion, n)),
+            );
+            row.instance = Some(t.instance);
+        }
+        Err(why) => row.needs_review(ReasonKind::ValueHasNoForm, why),
     }
 }
 
@@ -746,10 +1038,15 @@ fn state_text(state: PolicyState) -> &'static str {
     }
 }
 
-/// `Enabled; WCM_MinimizeConnections_Options: 3 (Prevent Wi-Fi when on Ethernet)`.
-fn policy_value_text(policy: &RecoveredPolicy) -> String {
+/// `Enabled; WCM_MinimizeConnections_Options: 3 (Prevent Wi-Fi when on Ethernet)`; for the row of
+/// one element's own node, the state and that element only.
+fn policy_value_text(policy: &RecoveredPolicy, only: Option<&str>) -> String {
     let mut parts = vec![state_text(policy.state).to_string()];
-    for element in &policy.elements {
+    for element in policy
+        .elements
+        .iter()
+        .filter(|e| only.is_none_or(|id| e.id.eq_ignore_ascii_case(id)))
+    {
         let value = match &element.value {
             ElementValueData::Number { value } => value.to_string(),
             ElementValueData::Text { value } => value.clone(),
@@ -791,8 +1088,11 @@ fn admx_value_text(value: &AdmxValue) -> String {
 
 /// The value as it compares across GPOs: list entries and principals are sets, so two GPOs that
 /// list the same ones in another order agree.
-fn policy_value_key(policy: &RecoveredPolicy) -> String {
+fn policy_value_key(policy: &RecoveredPolicy, only: Option<&str>) -> String {
     let mut elements = policy.elements.clone();
+    if let Some(id) = only {
+        elements.retain(|e| e.id.eq_ignore_ascii_case(id));
+    }
     for element in &mut elements {
         if let ElementValueData::List { entries } = &mut element.value {
             entries.sort_by(|a, b| (&a.name, &a.data).cmp(&(&b.name, &b.data)));
@@ -838,33 +1138,44 @@ fn security_row(
     let (readiness, reason) = match (&m.csp_uri, definition) {
         (Some(_), Some(id)) => (
             Readiness::Ready,
-            format!("curated row \"{}\" gives {id}", m.gp_english_name),
+            Reason::new(
+                ReasonKind::Target,
+                format!("curated row \"{}\" gives {id}", m.gp_english_name),
+            ),
         ),
         (Some(uri), None) => (
             Readiness::CustomOmaUri,
-            format!("the settings catalog has no definition for {uri}; use a custom profile"),
+            Reason::new(
+                ReasonKind::NoTarget,
+                format!("the settings catalog has no definition for {uri}; use a custom profile"),
+            ),
         ),
         (None, _) => (
             Readiness::NotSupported,
-            format!(
-                "curated row \"{}\": MDM has no node for it",
-                m.gp_english_name
+            Reason::new(
+                ReasonKind::NoTarget,
+                format!(
+                    "curated row \"{}\": MDM has no node for it",
+                    m.gp_english_name
+                ),
             ),
         ),
     };
-    let (readiness, mut reason) = match definition_deprecation(catalog, definition) {
-        Some(why) if readiness == Readiness::Ready => {
-            (Readiness::Deprecated, format!("{reason}; {why}"))
-        }
-        _ => (readiness, reason),
-    };
+    let mut row = base_row(setting, index, RowOrigin::Security(index));
+    row.reasons.push(reason);
+    row.readiness = readiness;
+    if readiness == Readiness::Ready
+        && let Some(why) = definition_deprecation(catalog, definition)
+    {
+        row.readiness = Readiness::Deprecated;
+        row.because(ReasonKind::Deprecated, why);
+    }
     if m.value_translation != "same" && !m.value_translation.is_empty() {
-        reason.push_str(&format!("; value: {}", m.value_translation));
+        row.because(ReasonKind::Note, format!("value: {}", m.value_translation));
     }
     if let Some(note) = &m.note {
-        reason.push_str(&format!("; {note}"));
+        row.because(ReasonKind::Note, note.clone());
     }
-    let mut row = base_row(setting, index, RowOrigin::Security(index));
     // A raw value without a report name is named by the curated row, else by the definition
     // (Private and Public firewall profile values have no English Group Policy name).
     if setting.display_name.is_none() {
@@ -879,18 +1190,20 @@ fn security_row(
     {
         row.category = csp_category(uri);
     }
-    row.readiness = readiness;
     row.csp_name = m.csp_uri.as_deref().and_then(csp_name).map(str::to_string);
     row.min_os_version = min_os_version(catalog, m.csp_uri.as_deref(), definition);
     row.csp_uri = m.csp_uri.clone();
     row.definition_id = definition.map(str::to_string);
-    row.match_route = format!(
-        "{} > curated {}",
-        source_token(setting),
-        m.table.file_name()
-    );
+    row.match_route = MatchRoute(vec![source_step(setting), RouteStep::Curated(m.table)]);
     row.confidence = curated_confidence(m);
-    row.reason = reason;
+    if row.readiness == Readiness::Ready
+        && let Some(def) = definition.and_then(|id| catalog.definition(id))
+    {
+        decide_instance(
+            &mut row,
+            translate_security(catalog, def, m, &setting.value),
+        );
+    }
     row
 }
 
@@ -904,9 +1217,8 @@ fn unmatched_row(admx: &AdmxState, index: usize, setting: &Setting) -> MatchedSe
                 .iter()
                 .any(|u| u.setting == index);
             row.confidence = Confidence::Low;
-            row.unknown = true;
             (
-                Readiness::NotSupported,
+                Readiness::Unknown,
                 if known {
                     "the catalog has no Administrative Template with this category and name; add the template with --catalog".to_string()
                 } else {
@@ -970,8 +1282,7 @@ fn unmatched_row(admx: &AdmxState, index: usize, setting: &Setting) -> MatchedSe
         ),
         (SettingKind::NameResolutionPolicy, _) => (Readiness::NotSupported, "NRPT rules have no Policy CSP node; VPN profiles carry DNS rules".to_string()),
         (SettingKind::UnknownExtension, _) => {
-            row.unknown = true;
-            (Readiness::UnknownExtension, "gpa does not read this client-side extension; review it by hand".to_string())
+            (Readiness::Unknown, "gpa does not read this client-side extension; review it by hand".to_string())
         }
         (SettingKind::Preference, SettingId::Preference { preference_type, .. }) => preference_readiness(*preference_type),
         (SettingKind::Preference, _) => (Readiness::NotSupported, "preference item".to_string()),
@@ -979,9 +1290,13 @@ fn unmatched_row(admx: &AdmxState, index: usize, setting: &Setting) -> MatchedSe
     if row.confidence != Confidence::Low {
         row.confidence = Confidence::High;
     }
-    row.match_route = source_token(setting);
+    row.match_route = MatchRoute(vec![source_step(setting)]);
     row.readiness = readiness;
-    row.reason = reason;
+    let kind = match readiness {
+        Readiness::NotApplicable | Readiness::CustomOmaUri => ReasonKind::Target,
+        _ => ReasonKind::NoTarget,
+    };
+    row.reasons.push(Reason::new(kind, reason));
     row
 }
 
@@ -1042,28 +1357,27 @@ fn base_row(setting: &Setting, index: usize, origin: RowOrigin) -> MatchedSettin
         csp_uri: None,
         min_os_version: None,
         definition_id: None,
-        match_route: String::new(),
+        match_route: MatchRoute::default(),
         confidence: Confidence::High,
         source: SourceRef {
             file: setting.source.file.clone(),
             key,
             value_name,
         },
-        reason: String::new(),
-        identity: format!(
-            "{:?}|{}",
-            setting.scope,
-            identity_text(&setting.id.case_folded())
-        ),
+        reasons: Vec::new(),
+        identity: RowIdentity::Setting {
+            scope: setting.scope,
+            id: setting.id.case_folded(),
+        },
         value_key: setting_value_key(&setting.value),
         origin,
-        unknown: false,
+        instance: None,
         order: index,
     }
 }
 
 /// The raw file or report a setting came from, as the first step of a match route.
-fn source_token(setting: &Setting) -> String {
+fn source_step(setting: &Setting) -> RouteStep {
     let file = setting
         .source
         .file
@@ -1071,9 +1385,9 @@ fn source_token(setting: &Setting) -> String {
         .next()
         .unwrap_or_default();
     if file.is_empty() {
-        "report".to_string()
+        RouteStep::Report
     } else {
-        file.to_string()
+        RouteStep::File(file.to_string())
     }
 }
 
@@ -1129,14 +1443,14 @@ fn setting_type(setting: &Setting) -> &'static str {
 
 /// Settings that several GPOs set, by identity, in identity order.
 fn find_overlaps(inventory: &Inventory, gpos: &[GpoAnalysis]) -> Vec<Overlap> {
-    let mut by_identity: BTreeMap<&str, Vec<(usize, &MatchedSetting)>> = BTreeMap::new();
+    let mut by_identity: BTreeMap<&RowIdentity, Vec<(usize, &MatchedSetting)>> = BTreeMap::new();
     for analysis in gpos {
         for row in &analysis.rows {
-            if row.readiness == Readiness::UnknownExtension {
+            if matches!(row.identity, RowIdentity::Extension { .. }) {
                 continue;
             }
             by_identity
-                .entry(row.identity.as_str())
+                .entry(&row.identity)
                 .or_default()
                 .push((analysis.gpo, row));
         }
@@ -1151,7 +1465,7 @@ fn find_overlaps(inventory: &Inventory, gpos: &[GpoAnalysis]) -> Vec<Overlap> {
             let values: BTreeSet<&str> = rows.iter().map(|(_, r)| r.value_key.as_str()).collect();
             let (_, first) = rows.first()?;
             Some(Overlap {
-                identity: identity.to_string(),
+                identity: identity.clone(),
                 name: first.name.clone(),
                 scope: first.scope,
                 kind: if values.len() > 1 {

@@ -4,6 +4,8 @@
 
 pub mod admx_state;
 pub mod analyze;
+pub mod assemble;
+pub mod decision;
 pub mod replay;
 pub mod report_route;
 pub mod security;

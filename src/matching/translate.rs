@@ -16,9 +16,8 @@ use crate::catalog::instance::{
 };
 use crate::catalog::join::CatalogLink;
 use crate::matching::admx_state::{ElementValueData, RecoveredPolicy};
-use crate::matching::analyze::{GpoAnalysis, MatchedSetting, RowOrigin, best_link, policy_links};
 use crate::matching::security::SecurityMatch;
-use crate::model::{Gpo, PolicyState, RegistryData, RegistryOp, SettingValue, fold_registry_key};
+use crate::model::{PolicyState, RegistryData, RegistryOp, SettingValue, fold_registry_key};
 
 /// A row written as an instance, with what the conversion did not carry over.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,50 +26,30 @@ pub struct Translated {
     pub notes: Vec<String>,
 }
 
-/// The instance of one Ready row of a GPO's analysis, or why it is not convertible.
-pub fn translate(
+/// The instance an Administrative Templates policy writes into `def`, the definition of the
+/// row's target (`link`, when a catalog link reaches it), or why the value has no form there.
+pub fn translate_policy(
     catalog: &Catalog,
-    gpo: &Gpo,
-    analysis: &GpoAnalysis,
-    row: &MatchedSetting,
+    def: &SettingDefinition,
+    recovered: &RecoveredPolicy,
+    link: Option<&CatalogLink>,
 ) -> Result<Translated, String> {
-    let id = row
-        .definition_id
-        .as_deref()
-        .ok_or("the row names no settings catalog definition")?;
-    let def = catalog
-        .definition(id)
-        .ok_or_else(|| format!("{id} is not in the catalog"))?;
     usable_in_policy(def)?;
-    match row.origin {
-        RowOrigin::AdmxPolicy(i) => {
-            let recovered = analysis
-                .admx
-                .policies
-                .get(i)
-                .ok_or("the row's policy is missing from the analysis")?;
-            admx_instance(catalog, def, recovered)
-        }
-        RowOrigin::Security(i) => {
-            let m = analysis
-                .security
-                .matches
-                .get(i)
-                .ok_or("the row's curated match is missing from the analysis")?;
-            let setting = gpo
-                .settings
-                .get(m.setting)
-                .ok_or("the row's setting is missing from the GPO")?;
-            let instance = security_instance(catalog, def, m, &setting.value)?;
-            Ok(Translated {
-                instance,
-                notes: Vec::new(),
-            })
-        }
-        RowOrigin::Setting(_) | RowOrigin::Extension(_) => {
-            Err("no stage matched the row to a definition".to_string())
-        }
-    }
+    admx_instance(catalog, def, recovered, link)
+}
+
+/// The instance a setting matched by a curated row writes into `def`, or why it cannot.
+pub fn translate_security(
+    catalog: &Catalog,
+    def: &SettingDefinition,
+    m: &SecurityMatch,
+    value: &SettingValue,
+) -> Result<Translated, String> {
+    usable_in_policy(def)?;
+    Ok(Translated {
+        instance: security_instance(catalog, def, m, value)?,
+        notes: Vec::new(),
+    })
 }
 
 /// A configuration policy for Windows MDM takes only definitions that apply to MDM on Windows
@@ -392,23 +371,12 @@ fn admx_instance(
     catalog: &Catalog,
     def: &SettingDefinition,
     recovered: &RecoveredPolicy,
+    link: Option<&CatalogLink>,
 ) -> Result<Translated, String> {
     let policy = catalog
         .admx()
         .policy(recovered.policy)
         .ok_or("the row's ADMX policy is missing from the catalog")?;
-    let links = policy_links(catalog, recovered);
-    let link = best_link(&links).filter(|l| {
-        l.definition_id
-            .as_deref()
-            .is_some_and(|d| d.eq_ignore_ascii_case(&def.id))
-    });
-    if link.is_some_and(|l| l.superseded_by_curated) {
-        return Err(format!(
-            "the DDF ties {} to {} by mistake (a curated row corrects it)",
-            policy.name, def.id
-        ));
-    }
     let enabled = match recovered.state {
         PolicyState::Enabled => true,
         PolicyState::Disabled => false,
@@ -489,20 +457,28 @@ fn child_definition<'c>(
     element: &AdmxElement,
     link: Option<&CatalogLink>,
 ) -> Option<&'c SettingDefinition> {
-    let id = link
+    let linked = link
         .and_then(|l| {
             l.elements
                 .iter()
                 .find(|e| e.element.eq_ignore_ascii_case(&element.id))
         })
-        .and_then(|e| e.definition_id.clone())
-        .unwrap_or_else(|| settings_catalog_child_id(&def.id, &element.id));
-    let child = catalog.definition(&id)?;
-    option
-        .depended_on_by
-        .iter()
-        .any(|d| d.id.eq_ignore_ascii_case(&child.id))
-        .then_some(child)
+        .and_then(|e| e.definition_id.clone());
+    // The link's child belongs to the link's definition; written into another one (an Office
+    // root beside its `_v2`), the child is that definition's own.
+    linked
+        .into_iter()
+        .chain(std::iter::once(settings_catalog_child_id(
+            &def.id,
+            &element.id,
+        )))
+        .filter_map(|id| catalog.definition(&id))
+        .find(|child| {
+            option
+                .depended_on_by
+                .iter()
+                .any(|d| d.id.eq_ignore_ascii_case(&child.id))
+        })
 }
 
 /// An element's value as the GPO sets it; None when the GPO deletes it (nothing to write).

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::matching::analyze::{Analysis, OverlapKind};
+use crate::matching::analyze::{Analysis, OverlapKind, RowIdentity};
 use crate::model::Inventory;
 
 use super::{mdm_support_text, scope_text};
@@ -35,14 +35,14 @@ pub const COLUMNS: [&str; 21] = [
 /// The report as bytes: UTF-8 with a byte order mark (Excel reads it as UTF-8 only then), CRLF
 /// line ends, every field that a spreadsheet would run as a formula neutralised.
 pub fn write(inventory: &Inventory, analysis: &Analysis) -> Result<Vec<u8>, String> {
-    let mut overlap_by_identity: BTreeMap<&str, String> = BTreeMap::new();
+    let mut overlap_by_identity: BTreeMap<&RowIdentity, String> = BTreeMap::new();
     for o in &analysis.overlaps {
         let kind = match o.kind {
             OverlapKind::Duplicate => "Duplicate",
             OverlapKind::Conflict => "Conflict",
         };
         let names: Vec<&str> = o.gpos.iter().map(|e| e.gpo_name.as_str()).collect();
-        overlap_by_identity.insert(o.identity.as_str(), format!("{kind}: {}", names.join("; ")));
+        overlap_by_identity.insert(&o.identity, format!("{kind}: {}", names.join("; ")));
     }
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
@@ -55,6 +55,8 @@ pub fn write(inventory: &Inventory, analysis: &Analysis) -> Result<Vec<u8>, Stri
                 continue;
             };
             for row in &a.rows {
+                let match_route = row.match_route.to_string();
+                let reason = row.reason();
                 let record: [&str; 21] = [
                     &gpo.display_name,
                     gpo.guid.as_deref().unwrap_or_default(),
@@ -68,15 +70,15 @@ pub fn write(inventory: &Inventory, analysis: &Analysis) -> Result<Vec<u8>, Stri
                     row.csp_uri.as_deref().unwrap_or_default(),
                     row.min_os_version.as_deref().unwrap_or_default(),
                     row.definition_id.as_deref().unwrap_or_default(),
-                    &row.match_route,
+                    &match_route,
                     row.confidence.text(),
                     &row.source.file,
                     &row.source.key,
                     &row.source.value_name,
-                    &row.reason,
+                    &reason,
                     row.setting_type,
                     overlap_by_identity
-                        .get(row.identity.as_str())
+                        .get(&row.identity)
                         .map_or("", String::as_str),
                     &gpo.origin,
                 ];

@@ -91,12 +91,25 @@ fn generator() -> String {
 /// The JSON block, safe inside `<script>`: `<`, `>` and `&` as `\u` escapes, so no `</script>`
 /// or `<!--` can occur, and U+2028/U+2029 escaped for older script parsers.
 fn script_data(gpos: &[(&Gpo, &GpoAnalysis)]) -> Result<String, String> {
-    let texts: Vec<(usize, &MatchedSetting, [&str; 13])> = gpos
+    // Match routes and reasons are written from their typed forms; they are made once here so
+    // that every text below is borrowed.
+    let derived: Vec<Vec<[String; 2]>> = gpos
         .iter()
-        .flat_map(|(gpo, a)| {
+        .map(|(_, a)| {
             a.rows
                 .iter()
-                .map(move |row| (a.gpo, row, row_texts(gpo, row)))
+                .map(|r| [r.match_route.to_string(), r.reason()])
+                .collect()
+        })
+        .collect();
+    let texts: Vec<(usize, &MatchedSetting, [&str; 13])> = gpos
+        .iter()
+        .zip(&derived)
+        .flat_map(|((gpo, a), d)| {
+            a.rows
+                .iter()
+                .zip(d)
+                .map(move |(row, d)| (a.gpo, row, row_texts(gpo, row, d)))
         })
         .collect();
     let mut unique: BTreeSet<&str> = texts
@@ -165,7 +178,7 @@ fn script_data(gpos: &[(&Gpo, &GpoAnalysis)]) -> Result<String, String> {
 }
 
 /// The texts of a row, in [`Data::rows`] order without the numbers.
-fn row_texts<'a>(gpo: &Gpo, row: &'a MatchedSetting) -> [&'a str; 13] {
+fn row_texts<'a>(gpo: &Gpo, row: &'a MatchedSetting, derived: &'a [String; 2]) -> [&'a str; 13] {
     [
         &row.name,
         &row.category,
@@ -175,8 +188,8 @@ fn row_texts<'a>(gpo: &Gpo, row: &'a MatchedSetting) -> [&'a str; 13] {
         row.csp_uri.as_deref().unwrap_or_default(),
         row.min_os_version.as_deref().unwrap_or_default(),
         row.definition_id.as_deref().unwrap_or_default(),
-        &row.match_route,
-        &row.reason,
+        &derived[0],
+        &derived[1],
         source_file(&row.source.file, &gpo.origin),
         &row.source.key,
         &row.source.value_name,

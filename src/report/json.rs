@@ -56,12 +56,16 @@ struct SettingReport<'a> {
     #[serde(rename = "mdmMinimumOSVersion")]
     mdm_minimum_os_version: Option<&'a str>,
     intune_setting_definition_id: Option<&'a str>,
-    /// `Ready`, `Deprecated`, `Not supported`, `Custom OMA-URI`, `Not applicable`, `Unknown extension`.
+    /// `Ready`, `Deprecated`, `Needs review`, `Custom OMA-URI`, `Not supported`, `Not applicable`,
+    /// `Unknown`.
     migration_readiness: &'static str,
-    match_route: &'a str,
+    match_route: &'a crate::matching::analyze::MatchRoute,
     /// `high`, `medium`, `low`.
     confidence: crate::matching::analyze::Confidence,
-    reason: &'a str,
+    /// The reasons as one text, as the CSV's Reason column.
+    reason: String,
+    /// The same, each with its kind (`target`, `deprecated`, `valueHasNoForm`, …).
+    reasons: &'a [crate::matching::analyze::Reason],
     source: SourceReport<'a>,
 }
 
@@ -123,7 +127,8 @@ fn setting(row: &MatchedSetting) -> SettingReport<'_> {
         migration_readiness: row.readiness.text(),
         match_route: &row.match_route,
         confidence: row.confidence,
-        reason: &row.reason,
+        reason: row.reason(),
+        reasons: &row.reasons,
         source: SourceReport {
             file: &row.source.file,
             key: &row.source.key,

@@ -11,9 +11,10 @@ use crate::model::{Gpo, Inventory};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct GpoFigures {
     pub total: usize,
-    /// Rows with MDM Support "Yes" (Ready, Deprecated, Custom OMA-URI).
+    /// Rows with MDM Support "Yes" (Ready, Deprecated, Needs review, Custom OMA-URI).
     pub supported: usize,
-    /// `supported * 100 / total`, rounded down (0 for a GPO with no settings).
+    /// `supported * 100 / (total - unknown)`, rounded down (0 for a GPO with no known settings):
+    /// a setting gpa cannot identify is neither supported nor unsupported.
     pub supported_percent: u32,
     /// Rows per readiness, in [`Readiness::ALL`] order.
     pub by_readiness: Vec<(Readiness, usize)>,
@@ -29,6 +30,7 @@ pub fn figures(gpo: &Gpo, analysis: &GpoAnalysis) -> GpoFigures {
     let rows = &analysis.rows;
     let total = rows.len();
     let supported = rows.iter().filter(|r| r.readiness.mdm_supported()).count();
+    let unknown = rows.iter().filter(|r| r.is_unknown()).count();
     let ready = rows
         .iter()
         .filter(|r| r.readiness == Readiness::Ready)
@@ -40,9 +42,9 @@ pub fn figures(gpo: &Gpo, analysis: &GpoAnalysis) -> GpoFigures {
     GpoFigures {
         total,
         supported,
-        supported_percent: percent(supported, total),
+        supported_percent: percent(supported, total - unknown),
         by_readiness,
-        unknown: rows.iter().filter(|r| r.unknown).count(),
+        unknown,
         targeted: !gpo.links.is_empty(),
         migration_readiness: match (total, ready) {
             (0, _) => "notApplicable",
@@ -69,12 +71,13 @@ pub fn percent(part: usize, total: usize) -> u32 {
 
 /// The table printed after every `gpa analyze`: one line per GPO, then totals.
 pub fn render(inventory: &Inventory, analysis: &Analysis) -> String {
-    let mut lines: Vec<[String; 9]> = vec![[
+    let mut lines: Vec<[String; 10]> = vec![[
         "GPO".into(),
         "Settings".into(),
         "MDM support".into(),
         "Ready".into(),
         "Deprecated".into(),
+        "Review".into(),
         "Custom".into(),
         "Not supported".into(),
         "Unknown".into(),
@@ -88,7 +91,7 @@ pub fn render(inventory: &Inventory, analysis: &Analysis) -> String {
             .find(|(r, _)| *r == k)
             .map_or(0, |(_, n)| *n)
     };
-    let mut sums = [0usize; 4];
+    let mut sums = [0usize; 5];
     for a in &analysis.gpos {
         let Some(gpo) = inventory.gpos.get(a.gpo) else {
             continue;
@@ -97,10 +100,9 @@ pub fn render(inventory: &Inventory, analysis: &Analysis) -> String {
         let row_counts = [
             count(&f, Readiness::Ready),
             count(&f, Readiness::Deprecated),
+            count(&f, Readiness::NeedsReview),
             count(&f, Readiness::CustomOmaUri),
-            count(&f, Readiness::NotSupported)
-                + count(&f, Readiness::NotApplicable)
-                + count(&f, Readiness::UnknownExtension),
+            count(&f, Readiness::NotSupported) + count(&f, Readiness::NotApplicable),
         ];
         for (sum, n) in sums.iter_mut().zip(row_counts) {
             *sum += n;
@@ -116,6 +118,7 @@ pub fn render(inventory: &Inventory, analysis: &Analysis) -> String {
             row_counts[1].to_string(),
             row_counts[2].to_string(),
             row_counts[3].to_string(),
+            row_counts[4].to_string(),
             f.unknown.to_string(),
             if f.targeted { "yes" } else { "no" }.to_string(),
         ]);
@@ -123,11 +126,15 @@ pub fn render(inventory: &Inventory, analysis: &Analysis) -> String {
     lines.push([
         format!("Total ({} GPOs)", analysis.gpos.len()),
         totals.total.to_string(),
-        format!("{}%", percent(totals.supported, totals.total)),
+        format!(
+            "{}%",
+            percent(totals.supported, totals.total - totals.unknown)
+        ),
         sums[0].to_string(),
         sums[1].to_string(),
         sums[2].to_string(),
         sums[3].to_string(),
+        sums[4].to_string(),
         totals.unknown.to_string(),
         String::new(),
     ]);
@@ -139,7 +146,7 @@ pub fn render(inventory: &Inventory, analysis: &Analysis) -> String {
         analysis.overlaps.len(),
         conflicts
     );
-    out.push_str("\"Not supported\" here also counts Not applicable and Unknown extension rows; the CSV, JSON and HTML reports tell them apart.\n");
+    out.push_str("\"Review\" counts Needs review rows (a definition exists, the value cannot be written as it is); \"Not supported\" also counts Not applicable rows; Unknown rows are not counted in MDM support. The CSV, JSON and HTML reports tell them apart.\n");
     out
 }
 
