@@ -576,16 +576,16 @@ fn policy_rows(
     let links = policy_links(catalog, recovered);
     let targets = row_targets(&links, policy, recovered);
     let others: Vec<&str> = targets.iter().map(|(l, _)| l.csp_uri.as_str()).collect();
+    // Elements with a row of their own are shown there, not again in the policy's own row.
+    let split: Vec<&str> = targets.iter().filter_map(|(_, e)| e.as_deref()).collect();
     if targets.is_empty() {
         return vec![policy_row(
             gpo,
             catalog,
             index,
             recovered,
-            None,
-            None,
+            Target::default(),
             curated,
-            &[],
         )];
     }
     targets
@@ -601,27 +601,45 @@ fn policy_rows(
                 catalog,
                 index,
                 recovered,
-                Some(link),
-                element.as_deref(),
+                Target {
+                    link: Some(link),
+                    element: element.as_deref(),
+                    siblings: &siblings,
+                    shown_apart: &split,
+                },
                 curated,
-                &siblings,
             )
         })
         .collect()
 }
 
+/// One MDM target of a policy's row.
+#[derive(Default)]
+struct Target<'a> {
+    link: Option<&'a CatalogLink>,
+    /// The element whose own node the link is, for a policy split by element.
+    element: Option<&'a str>,
+    /// The nodes of the policy's other rows.
+    siblings: &'a [&'a str],
+    /// Elements that have rows of their own.
+    shown_apart: &'a [&'a str],
+}
+
 /// Makes the row of an Administrative Templates policy for one target (or none).
-#[allow(clippy::too_many_arguments)]
 fn policy_row(
     gpo: &Gpo,
     catalog: &Catalog,
     index: usize,
     recovered: &RecoveredPolicy,
-    link: Option<&CatalogLink>,
-    element: Option<&str>,
+    target: Target,
     curated: Option<(usize, &SecurityMatch)>,
-    siblings: &[&str],
 ) -> MatchedSetting {
+    let Target {
+        link,
+        element,
+        siblings,
+        shown_apart,
+    } = target;
     let policy = catalog.admx().policy(recovered.policy);
     let first = recovered.evidence.first().map(|e| e.setting);
     let source_setting = first.and_then(|i| gpo.settings.get(i));
@@ -801,7 +819,7 @@ fn policy_row(
         },
         category,
         scope: recovered.scope,
-        value: policy_value_text(recovered, element),
+        value: policy_value_text(recovered, element, shown_apart),
         setting_type: "policy",
         readiness,
         csp_name: csp_uri.as_deref().and_then(csp_name).map(str::to_string),
@@ -1039,14 +1057,14 @@ fn state_text(state: PolicyState) -> &'static str {
 }
 
 /// `Enabled; WCM_MinimizeConnections_Options: 3 (Prevent Wi-Fi when on Ethernet)`; for the row of
-/// one element's own node, the state and that element only.
-fn policy_value_text(policy: &RecoveredPolicy, only: Option<&str>) -> String {
+/// one element's own node, the state and that element only, and for the policy's own row, the
+/// elements without a row of their own.
+fn policy_value_text(policy: &RecoveredPolicy, only: Option<&str>, apart: &[&str]) -> String {
     let mut parts = vec![state_text(policy.state).to_string()];
-    for element in policy
-        .elements
-        .iter()
-        .filter(|e| only.is_none_or(|id| e.id.eq_ignore_ascii_case(id)))
-    {
+    for element in policy.elements.iter().filter(|e| match only {
+        Some(id) => e.id.eq_ignore_ascii_case(id),
+        None => !apart.iter().any(|a| e.id.eq_ignore_ascii_case(a)),
+    }) {
         let value = match &element.value {
             ElementValueData::Number { value } => value.to_string(),
             ElementValueData::Text { value } => value.clone(),
