@@ -11,6 +11,7 @@ use super::admx_state::{
     AdmxState, Decision, ElementValueData, RecoveredPolicy, Route as PolicyRoute,
     recover_admx_state,
 };
+use super::deprecation;
 use super::security::{
     SecurityMatch, SecurityMatches, firewall_registry_value, match_security_settings,
 };
@@ -526,12 +527,20 @@ fn policy_row(
         },
     };
     let mut readiness = readiness;
-    if readiness != Readiness::NotSupported
-        && let Some(why) = deprecation(catalog, policy, csp_uri.as_deref())
-            .or_else(|| definition_deprecation(catalog, definition_id.as_deref()))
-    {
-        readiness = Readiness::Deprecated;
-        reasons.push(why);
+    if readiness != Readiness::NotSupported {
+        let lifecycle = deprecation::lifecycle(
+            catalog,
+            policy,
+            csp_uri.as_deref(),
+            definition_id.as_deref(),
+        );
+        if let Some(why) = &lifecycle.deprecated {
+            readiness = Readiness::Deprecated;
+            reasons.push(why.text());
+        }
+        if let Some(note) = lifecycle.note {
+            reasons.push(note.text().to_string());
+        }
     }
     let min_os_version = min_os_version(catalog, csp_uri.as_deref(), definition_id.as_deref());
     let category = policy
@@ -661,65 +670,6 @@ fn ingestion_uri(policy: &AdmxPolicy) -> Option<String> {
         policy.category_names.join("~"),
         policy.name
     ))
-}
-
-/// Why a mapped policy is obsolete: the DDF deprecates its node, or it belongs to a retired
-/// product (Internet Explorer, the legacy Edge) or only to Windows releases before Windows 10.
-fn deprecation(
-    catalog: &Catalog,
-    policy: Option<&AdmxPolicy>,
-    uri: Option<&str>,
-) -> Option<String> {
-    if let Some(node) = uri.and_then(|u| catalog.csp_node(u))
-        && let Some(deprecated) = &node.deprecated
-    {
-        return Some(match &deprecated.os_build {
-            Some(build) => format!("the DDF marks {} deprecated as of build {build}", node.uri),
-            None => format!("the DDF marks {} deprecated", node.uri),
-        });
-    }
-    let policy = policy?;
-    let file = policy.file_base.to_lowercase();
-    if file == "inetres"
-        || policy
-            .category_path
-            .first()
-            .is_some_and(|c| c == "Internet Explorer")
-    {
-        return Some(
-            "Internet Explorer 11 is retired; use Microsoft Edge (IE mode) policies".to_string(),
-        );
-    }
-    if file == "microsoftedge" {
-        return Some(
-            "the legacy (EdgeHTML) Microsoft Edge is retired; use the msedge.admx policies"
-                .to_string(),
-        );
-    }
-    let supported = policy.supported_on.as_deref()?;
-    let lower = supported.to_lowercase();
-    let current = [
-        "windows 10",
-        "windows 11",
-        "server 2016",
-        "server 2019",
-        "server 2022",
-        "server 2025",
-    ];
-    let only_old = !lower.contains("at least") && !current.iter().any(|c| lower.contains(c));
-    only_old.then(|| format!("the template supports it only on \"{supported}\""))
-}
-
-/// The settings catalog marks a retired definition in its display name
-/// (`[Deprecated] Interactive Logon Machine Inactivity Limit (Deprecated)`).
-fn definition_deprecation(catalog: &Catalog, id: Option<&str>) -> Option<String> {
-    let def = catalog.definition(id?)?;
-    def.is_deprecated().then(|| {
-        format!(
-            "the settings catalog marks {} deprecated (\"{}\")",
-            def.id, def.display_name
-        )
-    })
 }
 
 /// The lowest OS build the node or definition applies to.
@@ -852,9 +802,9 @@ fn security_row(
             ),
         ),
     };
-    let (readiness, mut reason) = match definition_deprecation(catalog, definition) {
+    let (readiness, mut reason) = match deprecation::definition_deprecation(catalog, definition) {
         Some(why) if readiness == Readiness::Ready => {
-            (Readiness::Deprecated, format!("{reason}; {why}"))
+            (Readiness::Deprecated, format!("{reason}; {}", why.text()))
         }
         _ => (readiness, reason),
     };

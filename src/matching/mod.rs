@@ -4,6 +4,7 @@
 
 pub mod admx_state;
 pub mod analyze;
+pub mod deprecation;
 pub mod replay;
 pub mod report_route;
 pub mod security;
