@@ -275,12 +275,12 @@ fn sct_windows10_1909_settings_get_their_definitions_and_readiness() {
             Some("user_vendor_msft_policy_config_admx_wpn_nolockscreentoastnotification"),
             "Enabled",
         ),
-        // Deprecated: Internet Explorer, the legacy Edge.
+        // Ready, not Deprecated: Internet Explorer (through Edge's IE mode), the legacy Edge.
         e(
             IE_USER,
             User,
             "Turn on the auto-complete feature for user names and passwords on forms",
-            Deprecated,
+            Ready,
             Some("user_vendor_msft_policy_config_internetexplorer_allowautocomplete"),
             "Disabled",
         ),
@@ -288,7 +288,7 @@ fn sct_windows10_1909_settings_get_their_definitions_and_readiness() {
             COMPUTER,
             Device,
             "Prevent downloading of enclosures",
-            Deprecated,
+            Ready,
             Some("device_vendor_msft_policy_config_internetexplorer_disableenclosuredownloading"),
             "Enabled",
         ),
@@ -296,7 +296,8 @@ fn sct_windows10_1909_settings_get_their_definitions_and_readiness() {
             COMPUTER,
             Device,
             "Configure Password Manager",
-            Deprecated,
+            // The legacy Edge node has values of its own; no source states how they correspond.
+            NeedsReview,
             Some("device_vendor_msft_policy_config_browser_allowpasswordmanager"),
             "Disabled",
         ),

@@ -504,21 +504,31 @@ fn merge_by_scope_splits_device_and_user_settings() {
 }
 
 #[test]
-fn deprecated_and_not_ready_rows_are_left_out_with_their_readiness() {
+fn internet_explorer_policies_are_written_for_edge_ie_mode() {
     let Some(corpus) = common::corpus() else {
         return;
     };
     let (_, conversion) = converted(&[sct(&corpus)], Merge::None);
     let ie = policy(&conversion, "MSFT Internet Explorer 11 - Computer");
-    assert_eq!(ie.file, None, "nothing of IE 11 is written");
-    assert!(ie.settings.is_empty());
-    assert!(ie.left_out_count(LeftOutReason::Deprecated) > 100);
     assert!(
-        ie.left_out
-            .iter()
-            .filter(|l| l.reason == LeftOutReason::Deprecated)
-            .all(|l| l.detail.contains("Internet Explorer 11 is retired"))
+        ie.file.is_some(),
+        "IE 11 settings act through Edge's IE mode"
     );
+    assert_eq!(ie.left_out_count(LeftOutReason::Deprecated), 0);
+    // Internet Zone: Allow script-initiated windows without size or position constraints,
+    // Enabled with IZ_Partname2102 = 3 (Disable).
+    let id =
+        "device_vendor_msft_policy_config_internetexplorer_internetzoneallowscriptinitiatedwindows";
+    let part = format!("{id}_iz_partname2102");
+    assert_eq!(
+        instance(&conversion, "MSFT Internet Explorer 11 - Computer", id),
+        choice(
+            id,
+            &format!("{id}_1"),
+            json!([choice(&part, &format!("{part}_3"), json!([]))])
+        )
+    );
+    assert!(ie.settings.len() > 100, "{} settings", ie.settings.len());
 }
 
 /// Every policy `gpa convert` writes for every GPO of the corpus, one per GPO and all merged,
@@ -580,14 +590,14 @@ fn cli_writes_the_policies_and_the_summary_and_output_is_deterministic() {
     let table = String::from_utf8(out.stdout).expect("UTF-8");
     assert!(table.starts_with("Policy "), "{table}");
     assert!(table.contains("MSFT Windows 10 1909 - Computer.json"));
-    assert!(table.contains("MSFT Internet Explorer 11 - Computer (no file: nothing to write)"));
+    assert!(table.contains("MSFT Internet Explorer 11 - Computer.json"));
     assert_eq!(run(&second).status.code(), Some(0));
     let mut files: Vec<String> = std::fs::read_dir(&first)
         .expect("output folder")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    assert_eq!(files.len(), 10, "{files:?}");
+    assert_eq!(files.len(), 12, "{files:?}");
     assert!(files.contains(&"conversion-summary.json".to_string()));
     for file in &files {
         let a = std::fs::read(first.join(file)).expect("read");
@@ -599,7 +609,7 @@ fn cli_writes_the_policies_and_the_summary_and_output_is_deterministic() {
     )
     .expect("summary JSON");
     assert_eq!(summary["merge"], "none");
-    assert_eq!(summary["totals"]["policiesWritten"], 9);
+    assert_eq!(summary["totals"]["policiesWritten"], 11);
     let computer = summary["policies"]
         .as_array()
         .and_then(|p| p.iter().find(|p| p["name"] == COMPUTER))

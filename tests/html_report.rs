@@ -357,7 +357,7 @@ fn sct_1909_page_lists_every_setting_and_applies_link_filters() {
         .iter()
         .filter(|r| &r[column("Migration Readiness")] == "Deprecated")
         .count();
-    assert_eq!(deprecated, 131);
+    assert_eq!(deprecated, 3);
     let dom = dump_dom(&chromium, &page, "#readiness=Deprecated");
     assert_eq!(
         shown(&dom),

@@ -18,6 +18,7 @@ use super::assemble::{Piece, assemble};
 pub use super::decision::{
     Confidence, MatchRoute, Readiness, Reason, ReasonKind, RouteStep, RowIdentity, reasons_text,
 };
+use super::deprecation;
 use super::security::{
     SecurityMatch, SecurityMatches, firewall_registry_value, match_security_settings,
 };
@@ -787,12 +788,20 @@ fn policy_row(
         },
     };
     let mut readiness = readiness;
-    if readiness != Readiness::NotSupported
-        && let Some(why) = deprecation(catalog, policy, csp_uri.as_deref())
-            .or_else(|| definition_deprecation(catalog, definition_id.as_deref()))
-    {
-        readiness = Readiness::Deprecated;
-        reasons.push(Reason::new(ReasonKind::Deprecated, why));
+    if readiness != Readiness::NotSupported {
+        let lifecycle = deprecation::lifecycle(
+            catalog,
+            policy,
+            csp_uri.as_deref(),
+            definition_id.as_deref(),
+        );
+        if let Some(why) = &lifecycle.deprecated {
+            readiness = Readiness::Deprecated;
+            reasons.push(Reason::new(ReasonKind::Deprecated, why.text()));
+        }
+        if let Some(note) = lifecycle.note {
+            reasons.push(Reason::new(ReasonKind::Note, note.text()));
+        }
     }
     let min_os_version = min_os_version(catalog, csp_uri.as_deref(), definition_id.as_deref());
     let category = policy
@@ -973,65 +982,6 @@ fn ingestion_uri(policy: &AdmxPolicy) -> Option<String> {
     ))
 }
 
-/// Why a mapped policy is obsolete: the DDF deprecates its node, or it belongs to a retired
-/// product (Internet Explorer, the legacy Edge) or only to Windows releases before Windows 10.
-fn deprecation(
-    catalog: &Catalog,
-    policy: Option<&AdmxPolicy>,
-    uri: Option<&str>,
-) -> Option<String> {
-    if let Some(node) = uri.and_then(|u| catalog.csp_node(u))
-        && let Some(deprecated) = &node.deprecated
-    {
-        return Some(match &deprecated.os_build {
-            Some(build) => format!("the DDF marks {} deprecated as of build {build}", node.uri),
-            None => format!("the DDF marks {} deprecated", node.uri),
-        });
-    }
-    let policy = policy?;
-    let file = policy.file_base.to_lowercase();
-    if file == "inetres"
-        || policy
-            .category_path
-            .first()
-            .is_some_and(|c| c == "Internet Explorer")
-    {
-        return Some(
-            "Internet Explorer 11 is retired; use Microsoft Edge (IE mode) policies".to_string(),
-        );
-    }
-    if file == "microsoftedge" {
-        return Some(
-            "the legacy (EdgeHTML) Microsoft Edge is retired; use the msedge.admx policies"
-                .to_string(),
-        );
-    }
-    let supported = policy.supported_on.as_deref()?;
-    let lower = supported.to_lowercase();
-    let current = [
-        "windows 10",
-        "windows 11",
-        "server 2016",
-        "server 2019",
-        "server 2022",
-        "server 2025",
-    ];
-    let only_old = !lower.contains("at least") && !current.iter().any(|c| lower.contains(c));
-    only_old.then(|| format!("the template supports it only on \"{supported}\""))
-}
-
-/// The settings catalog marks a retired definition in its display name
-/// (`[Deprecated] Interactive Logon Machine Inactivity Limit (Deprecated)`).
-fn definition_deprecation(catalog: &Catalog, id: Option<&str>) -> Option<String> {
-    let def = catalog.definition(id?)?;
-    def.is_deprecated().then(|| {
-        format!(
-            "the settings catalog marks {} deprecated (\"{}\")",
-            def.id, def.display_name
-        )
-    })
-}
-
 /// The lowest OS build the node or definition applies to.
 fn min_os_version(
     catalog: &Catalog,
@@ -1183,10 +1133,10 @@ fn security_row(
     row.reasons.push(reason);
     row.readiness = readiness;
     if readiness == Readiness::Ready
-        && let Some(why) = definition_deprecation(catalog, definition)
+        && let Some(why) = deprecation::definition_deprecation(catalog, definition)
     {
         row.readiness = Readiness::Deprecated;
-        row.because(ReasonKind::Deprecated, why);
+        row.because(ReasonKind::Deprecated, why.text());
     }
     if m.value_translation != "same" && !m.value_translation.is_empty() {
         row.because(ReasonKind::Note, format!("value: {}", m.value_translation));

@@ -6,6 +6,7 @@ pub mod admx_state;
 pub mod analyze;
 pub mod assemble;
 pub mod decision;
+pub mod deprecation;
 pub mod replay;
 pub mod report_route;
 pub mod security;
