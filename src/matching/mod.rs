@@ -4,6 +4,7 @@
 
 pub mod admx_state;
 pub mod analyze;
+mod owners;
 pub mod replay;
 pub mod report_route;
 pub mod security;
