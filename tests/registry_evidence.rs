@@ -304,3 +304,178 @@ fn corpus_backups_match_alike_with_english_translated_or_no_report() {
         missing_diff.len()
     );
 }
+
+/// A registry.pol (PReg version 1) holding these DWORD values, as Windows writes it: each entry
+/// `[key;value;type;size;data]` with UTF-16LE strings ending in NUL.
+fn registry_pol(values: &[(&str, &str, u32)]) -> Vec<u8> {
+    let utf16 = |s: &str| -> Vec<u8> {
+        s.encode_utf16()
+            .chain([0])
+            .flat_map(u16::to_le_bytes)
+            .collect()
+    };
+    let delimiter = |c: char| (c as u16).to_le_bytes();
+    let mut out = b"PReg".to_vec();
+    out.extend(1u32.to_le_bytes());
+    for (key, value, data) in values {
+        out.extend(delimiter('['));
+        out.extend(utf16(key));
+        out.extend(delimiter(';'));
+        out.extend(utf16(value));
+        out.extend(delimiter(';'));
+        out.extend(4u32.to_le_bytes()); // REG_DWORD
+        out.extend(delimiter(';'));
+        out.extend(4u32.to_le_bytes());
+        out.extend(delimiter(';'));
+        out.extend(data.to_le_bytes());
+        out.extend(delimiter(']'));
+    }
+    out
+}
+
+/// A row's identity with what it decides: definition, value and readiness.
+fn decided(row: &MatchedSetting) -> (String, Option<String>, String, Readiness) {
+    (
+        row.identity.clone(),
+        row.definition_id.clone(),
+        row.value.clone(),
+        row.readiness,
+    )
+}
+
+fn row<'a>(rows: &'a [MatchedSetting], identity: &str) -> &'a MatchedSetting {
+    rows.iter()
+        .find(|r| r.identity == identity)
+        .unwrap_or_else(|| panic!("no row {identity}"))
+}
+
+/// The GPO of the issue: only the two "print over HTTP" values, and no report to name them. Both
+/// are also items of *Restrict Internet communication*'s enabled list, which would write 25 more
+/// values (DisableWindowsUpdateAccess among them) if converted; it is not set here.
+#[test]
+fn print_over_http_values_are_their_own_policies_not_restrict_internet_communication() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let machine = temp.path().join("PrintOverHttp/Machine");
+    std::fs::create_dir_all(&machine).expect("create Machine");
+    const PRINTERS: &str = "Software\\Policies\\Microsoft\\Windows NT\\Printers";
+    std::fs::write(
+        machine.join("registry.pol"),
+        registry_pol(&[
+            (PRINTERS, "DisableWebPnPDownload", 1),
+            (PRINTERS, "DisableHTTPPrinting", 1),
+        ]),
+    )
+    .expect("write registry.pol");
+    let (_, analysis) = analysed(&[temp.path().join("PrintOverHttp")]);
+    let gpo = &analysis.gpos[0];
+    let rows: Vec<_> = gpo.rows.iter().map(decided).collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "Device|admx|icm:disablewebpnpdownload_2".to_string(),
+                Some(
+                    "device_vendor_msft_policy_config_connectivity_disabledownloadingofprintdriversoverhttp"
+                        .to_string()
+                ),
+                "Enabled".to_string(),
+                Readiness::Ready
+            ),
+            (
+                "Device|admx|icm:disablehttpprinting_2".to_string(),
+                Some(
+                    "device_vendor_msft_policy_config_connectivity_diableprintingoverhttp"
+                        .to_string()
+                ),
+                "Enabled".to_string(),
+                Readiness::Ready
+            ),
+        ]
+    );
+    assert_eq!(
+        row(&gpo.rows, "Device|admx|icm:disablehttpprinting_2").name,
+        "Turn off printing over HTTP"
+    );
+    // Each value was claimed by Restrict Internet communication too; its own value is absent.
+    for policy in &gpo.admx.policies {
+        let [ambiguity] = policy.ambiguities.as_slice() else {
+            panic!("{}: {:?}", policy.name, policy.ambiguities);
+        };
+        assert_eq!(ambiguity.decided_by, Decision::OthersAbsent);
+        assert!(
+            ambiguity
+                .candidates
+                .iter()
+                .any(|c| c == "ICM:InternetManagement_RestrictCommunication_2"),
+            "{:?}",
+            ambiguity.candidates
+        );
+    }
+}
+
+/// The DoD Internet Explorer 11 baseline sets about a hundred individual zone policies, whose
+/// values the zone templates (`Template Policies`) also list; it sets no template. Each value
+/// goes to its own zone policy, with or without the GPO's report.
+#[test]
+fn dod_ie11_zone_policies_with_and_without_report() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let backup = corpus.join(
+        "gpo-backups/simeononsecurity-wohd-2025/DoD/IE11/DoD - Internet Explorer 11 - Computer/{E2D06306-79E7-430C-969D-5A07D212D0EB}",
+    );
+    let temp = tempfile::tempdir().expect("temp dir");
+    let copy = temp.path().join("IE11");
+    copy_dir(&backup, &copy);
+    std::fs::remove_file(copy.join("gpreport.xml")).expect("remove gpreport.xml");
+
+    let (_, with_report) = analysed(&[backup]);
+    let (_, without_report) = analysed(&[copy]);
+    for analysis in [&with_report, &without_report] {
+        let rows = &analysis.gpos[0].rows;
+        let java_intranet = row(rows, "Device|admx|inetres:iz_policyjavapermissions_3");
+        assert_eq!(java_intranet.name, "Java permissions");
+        assert_eq!(
+            java_intranet.value,
+            "Enabled; IZ_Partname1C00: 65536 (High safety)"
+        );
+        assert_eq!(
+            java_intranet.definition_id.as_deref(),
+            Some("device_vendor_msft_policy_config_internetexplorer_intranetzonejavapermissions")
+        );
+        let java_locked_restricted = row(rows, "Device|admx|inetres:iz_policyjavapermissions_8");
+        assert_eq!(
+            java_locked_restricted.value,
+            "Enabled; IZ_Partname1C00: 0 (Disable Java)"
+        );
+        assert_eq!(
+            java_locked_restricted.definition_id.as_deref(),
+            Some(
+                "device_vendor_msft_policy_config_internetexplorer_lockeddownrestrictedsiteszonejavapermissions"
+            )
+        );
+        let activex_trusted = row(
+            rows,
+            "Device|admx|inetres:iz_policyscriptactivexnotmarkedsafe_5",
+        );
+        assert_eq!(
+            activex_trusted.name,
+            "Initialize and script ActiveX controls not marked as safe"
+        );
+        assert_eq!(
+            activex_trusted.value,
+            "Enabled; IZ_Partname1201: 3 (Disable)"
+        );
+        assert_eq!(activex_trusted.readiness, Readiness::Deprecated);
+        let templates: Vec<&str> = rows
+            .iter()
+            .map(|r| r.identity.as_str())
+            .filter(|i| i.contains("template"))
+            .collect();
+        assert!(templates.is_empty(), "{templates:?}");
+    }
+    let with: Vec<_> = with_report.gpos[0].rows.iter().map(decided).collect();
+    let without: Vec<_> = without_report.gpos[0].rows.iter().map(decided).collect();
+    assert_eq!(with.len(), 118);
+    assert_eq!(with, without);
+}
