@@ -430,6 +430,16 @@ fn policy_row(
         confidence = confidence.max(Confidence::Medium);
         reasons.push("the registry value is claimed by several templates; the first in catalog order was taken".to_string());
     }
+    // Registry evidence could not tell the claimants apart; the GPO's report named this one, so
+    // the owner stands on display names.
+    if recovered
+        .ambiguities
+        .iter()
+        .any(|a| a.decided_by == Decision::Report)
+    {
+        confidence = confidence.max(Confidence::Medium);
+        reasons.push("the registry value is claimed by several templates with equal registry evidence; the GPO's report names this one".to_string());
+    }
     reasons.extend(recovered.notes.iter().cloned());
 
     let (readiness, csp_uri, definition_id) = match (link, curated) {

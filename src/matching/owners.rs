@@ -8,9 +8,10 @@
 //! 2. A claim by the policy's own value or one of its elements outranks a claim through an
 //!    enabled/disabled list (the umbrella policies: *Restrict Internet communication*, the IE zone
 //!    templates), which outranks a `list` element's claim on its whole key.
-//! 3. Among claims of equal rank, a policy that something else in the GPO shows set (its own
-//!    value, or a value it alone can own) beats one nothing does; then the policy with more of its
-//!    values in the GPO.
+//! 3. Among claims of equal rank, the claim whose element or list names the data (an enum item,
+//!    a check box value) or stores its type beats one that would not write it; then a policy that
+//!    something else in the GPO shows set (its own value, or a value it alone can own) beats one
+//!    nothing does; then the policy with more of its values in the GPO.
 //! 4. Only then, where registry evidence is equal, the GPO's report names the owner; else the
 //!    first claimant in catalog order. Either way the [`Decision`] says so.
 //!
