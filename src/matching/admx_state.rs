@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::owners::{Claimant, Ownership};
 use super::replay::{RegistryState, ReplayInstruction, ValueState};
 use super::report_route;
 use crate::catalog::admx::{
@@ -124,16 +125,30 @@ pub struct Ambiguity {
     pub decided_by: Decision,
 }
 
+/// How the owner of a value several policies claim was chosen, strongest evidence first
+/// ([`super::owners`]). Every step but the last two stands on the registry alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
-    /// The GPO's report names the owner (every claimant it names owns the value).
-    Report,
+    /// The other claimants declare their own value or enabled/disabled lists and the GPO writes
+    /// none of them: they are not set.
+    OthersAbsent,
+    /// The owner claims it as its own value or an element's; the others only through an enabled
+    /// or disabled list (umbrella policies such as *Restrict Internet communication*).
+    OwnOverStateList,
     /// One claimant names the value itself; the others only claim its whole key (a `list`).
     ExactOverList,
-    /// Only this claimant has other values of its own in the GPO.
+    /// Only this claimant writes data like this: the enum item or check box value it names, or
+    /// the type its element stores (a REG_MULTI_SZ is a multi-line text box's, not a text box's).
+    DataFits,
+    /// Only this claimant is shown set by other values: its own value, or a value only it can own.
+    ShownSet,
+    /// Only this claimant has more of its values in the GPO.
     OtherValues,
-    /// Nothing told them apart: the first in catalog order was taken.
+    /// Registry evidence was equal; the GPO's report names the owner (every claimant it names
+    /// owns the value).
+    Report,
+    /// Registry evidence was equal and no report named one: the first in catalog order.
     CatalogOrder,
 }
 
@@ -217,9 +232,6 @@ pub fn recover_admx_state(gpo: &Gpo, admx: &AdmxCatalog) -> AdmxState {
     out
 }
 
-/// A policy claiming a value, with the roles it claims it in.
-type Claimant = (usize, Vec<ClaimRole>);
-
 /// The distinct policies claiming one value.
 type Claimants = Vec<Claimant>;
 
@@ -246,17 +258,10 @@ fn from_registry(
         .map(|v| (v, candidates(admx, scope, v)))
         .filter(|(_, c)| !c.is_empty())
         .collect();
+    let ownership = Ownership::new(admx, state, &claimed);
     let mut assigned: BTreeMap<usize, Assigned> = BTreeMap::new();
-    for (position, (value, candidates)) in claimed.iter().enumerate() {
-        let (owners, decision) = if let [only] = candidates.as_slice() {
-            (vec![only], None)
-        } else {
-            let Some((owners, decision)) = choose_owners(candidates, named, position, &claimed)
-            else {
-                continue;
-            };
-            (owners, Some(decision))
-        };
+    for (value, candidates) in &claimed {
+        let (owners, decision) = ownership.owners(value, candidates, named);
         for owner in owners {
             let entry = assigned.entry(owner.0).or_default();
             for role in &owner.1 {
@@ -359,62 +364,6 @@ fn candidates(
         }
     }
     out
-}
-
-fn is_exact(roles: &[ClaimRole]) -> bool {
-    roles
-        .iter()
-        .any(|r| !matches!(r, ClaimRole::ListEntry { .. }))
-}
-
-/// Owners of a value with several claimants: the ones the report names (all of them when it
-/// names several: each is configured, and each writes the value), else the exact claim over a
-/// list-key claim, else the one whose other values are present, else the first in catalog order.
-fn choose_owners<'c>(
-    candidates: &'c [Claimant],
-    named: &BTreeSet<usize>,
-    position: usize,
-    claimed: &[(&ValueState, Claimants)],
-) -> Option<(Vec<&'c Claimant>, Decision)> {
-    let mut pool: Vec<&Claimant> = candidates.iter().collect();
-    let by_report: Vec<_> = pool
-        .iter()
-        .copied()
-        .filter(|(p, _)| named.contains(p))
-        .collect();
-    if !by_report.is_empty() {
-        return Some((by_report, Decision::Report));
-    }
-    let exact: Vec<_> = pool.iter().copied().filter(|(_, r)| is_exact(r)).collect();
-    if let [one] = exact.as_slice()
-        && pool.len() > 1
-    {
-        return Some((vec![one], Decision::ExactOverList));
-    }
-    if !exact.is_empty() {
-        pool = exact;
-    }
-    let others = |policy: usize| {
-        claimed
-            .iter()
-            .enumerate()
-            .filter(|(i, (_, c))| *i != position && c.iter().any(|(p, _)| *p == policy))
-            .count()
-    };
-    let scores: Vec<usize> = pool.iter().map(|(p, _)| others(*p)).collect();
-    let best = scores.iter().copied().max().unwrap_or(0);
-    let leaders: Vec<_> = pool
-        .iter()
-        .zip(&scores)
-        .filter(|(_, s)| **s == best)
-        .map(|(c, _)| *c)
-        .collect();
-    match leaders.as_slice() {
-        [one] if best > 0 => Some((vec![*one], Decision::OtherValues)),
-        _ => pool
-            .first()
-            .map(|first| (vec![*first], Decision::CatalogOrder)),
-    }
 }
 
 /// True when a value is what a list item (enabledList, trueList, valueList…) writes.

@@ -673,6 +673,19 @@ fn policy_row(
             "the registry value is claimed by several templates; the first in catalog order was taken",
         ));
     }
+    // Registry evidence could not tell the claimants apart; the GPO's report named this one, so
+    // the owner stands on display names.
+    if recovered
+        .ambiguities
+        .iter()
+        .any(|a| a.decided_by == Decision::Report)
+    {
+        confidence = confidence.max(Confidence::Medium);
+        reasons.push(Reason::new(
+            ReasonKind::Ambiguity,
+            "the registry value is claimed by several templates with equal registry evidence; the GPO's report names this one",
+        ));
+    }
     reasons.extend(
         recovered
             .notes

@@ -7,6 +7,7 @@ pub mod analyze;
 pub mod assemble;
 pub mod decision;
 pub mod deprecation;
+mod owners;
 pub mod replay;
 pub mod report_route;
 pub mod security;
