@@ -697,17 +697,8 @@ fn deprecation(
         );
     }
     let supported = policy.supported_on.as_deref()?;
-    let lower = supported.to_lowercase();
-    let current = [
-        "windows 10",
-        "windows 11",
-        "server 2016",
-        "server 2019",
-        "server 2022",
-        "server 2025",
-    ];
-    let only_old = !lower.contains("at least") && !current.iter().any(|c| lower.contains(c));
-    only_old.then(|| format!("the template supports it only on \"{supported}\""))
+    super::supported_on::only_before_windows_10(supported)
+        .then(|| format!("the template supports it only on \"{supported}\""))
 }
 
 /// The settings catalog marks a retired definition in its display name

@@ -7,6 +7,7 @@ pub mod analyze;
 pub mod replay;
 pub mod report_route;
 pub mod security;
+pub mod supported_on;
 pub mod translate;
 
 pub use admx_state::{
