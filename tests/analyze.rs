@@ -309,13 +309,15 @@ fn sct_windows10_1909_settings_get_their_definitions_and_readiness() {
             None,
             "false",
         ),
-        // No MDM equivalent.
+        // No DDF mapping: the curated Windows Hello for Business table (passportforwork.csv).
         e(
             COMPUTER,
             Device,
             "Configure enhanced anti-spoofing",
-            NotSupported,
-            None,
+            Ready,
+            Some(
+                "device_vendor_msft_passportforwork_biometrics_facialfeaturesuseenhancedantispoofing",
+            ),
             "Enabled",
         ),
         e(
@@ -405,8 +407,9 @@ fn sct_windows10_1909_settings_get_their_definitions_and_readiness() {
         .find(|a| inventory.gpos[a.gpo].display_name == COMPUTER)
         .expect("computer GPO");
     let figures = report::figures(&inventory.gpos[computer.gpo], computer);
-    assert_eq!((figures.total, figures.supported), (170, 169));
-    assert_eq!(figures.supported_percent, 99);
+    // Every setting has MDM support since enhanced anti-spoofing joins (passportforwork.csv).
+    assert_eq!((figures.total, figures.supported), (170, 170));
+    assert_eq!(figures.supported_percent, 100);
     assert_eq!(figures.migration_readiness, "partial");
 
     // The IE and Computer baselines set some of the same IE values: overlaps are found.

@@ -168,3 +168,122 @@ fn gp_mappings_of_renamed_policies_resolve_through_the_value_they_write() {
             .any(|u| u.contains("SetDisablePauseUXAccess"))
     );
 }
+
+const PASSPORT: &str = "device_vendor_msft_passportforwork_{tenantid}_policies_";
+
+#[test]
+fn windows_hello_for_business_pin_complexity_is_ready_through_the_curated_table() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let (_, analysis) = analysed(corpus.join(
+        "gpo-backups/dasar0410-micronsoft-ad/GPOs/GPOer/{51110167-CF96-4031-B0FF-F7FBA6AE6812}",
+    ));
+    for (name, definition) in [
+        ("Minimum PIN length", "pincomplexity_minimumpinlength"),
+        ("Require digits", "pincomplexity_digits"),
+        (
+            "Require lowercase letters",
+            "pincomplexity_lowercaseletters",
+        ),
+        (
+            "Require uppercase letters",
+            "pincomplexity_uppercaseletters",
+        ),
+    ] {
+        let r = row(&analysis, name);
+        assert_eq!(r.readiness, Readiness::Ready, "{name}: {}", r.reason);
+        assert_eq!(
+            r.definition_id.as_deref(),
+            Some(format!("{PASSPORT}{definition}").as_str()),
+            "{name}"
+        );
+        assert!(r.match_route.ends_with("Curated"), "{}", r.match_route);
+    }
+
+    // The DoD Windows 10 STIG of the NSA baseline: hardware security device and anti-spoofing.
+    let (_, analysis) = analysed(corpus.join(
+        "gpo-backups/nsacyber-windows-secure-host-baseline/Windows/Group Policy Objects/Computer/{A2A38432-E322-437F-9975-B7CC7F16F4AA}",
+    ));
+    for (name, definition) in [
+        (
+            "Use a hardware security device",
+            format!("{PASSPORT}requiresecuritydevice"),
+        ),
+        (
+            "Configure enhanced anti-spoofing",
+            "device_vendor_msft_passportforwork_biometrics_facialfeaturesuseenhancedantispoofing"
+                .to_string(),
+        ),
+    ] {
+        let r = row(&analysis, name);
+        assert_eq!(r.readiness, Readiness::Ready, "{name}: {}", r.reason);
+        assert_eq!(
+            r.definition_id.as_deref(),
+            Some(definition.as_str()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn no_curated_row_points_at_a_deprecated_definition_with_a_current_replacement() {
+    let catalog = Catalog::embedded().expect("embedded catalog");
+    let mut stale = Vec::new();
+    for row in catalog.curated() {
+        let Some(def) = row
+            .definition_id
+            .as_deref()
+            .and_then(|id| catalog.definition(id))
+        else {
+            continue;
+        };
+        let replaced = def.is_deprecated()
+            && catalog
+                .definitions()
+                .all_by_uri(&def.uri())
+                .iter()
+                .any(|other| !other.is_deprecated());
+        if replaced {
+            stale.push(def.id.clone());
+        }
+    }
+    assert!(stale.is_empty(), "{stale:?}");
+    let inactivity = catalog
+        .curated()
+        .iter()
+        .find(|r| r.gp_english_name == "Interactive logon: Machine inactivity limit")
+        .expect("the machine inactivity limit row");
+    assert_eq!(
+        inactivity.definition_id.as_deref(),
+        Some(
+            "device_vendor_msft_policy_config_localpoliciessecurityoptions_interactivelogon_machineinactivitylimit_v2"
+        )
+    );
+}
+
+#[test]
+fn machine_inactivity_limit_of_the_sct_baseline_is_ready_on_the_v2_definition() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let (inventory, analysis) = analysed(corpus.join("gpo-backups/msft-sct-windows10-1909"));
+    let computer = analysis
+        .gpos
+        .iter()
+        .find(|g| inventory.gpos[g.gpo].display_name == "MSFT Windows 10 1909 - Computer")
+        .expect("the Computer GPO");
+    let r = computer
+        .rows
+        .iter()
+        .find(|r| r.name == "Interactive logon: Machine inactivity limit")
+        .expect("the machine inactivity limit row");
+    assert_eq!(r.readiness, Readiness::Ready, "{}", r.reason);
+    assert_eq!(
+        r.definition_id.as_deref(),
+        Some(
+            "device_vendor_msft_policy_config_localpoliciessecurityoptions_interactivelogon_machineinactivitylimit_v2"
+        )
+    );
+    assert_eq!(r.value, "900");
+}
