@@ -4,6 +4,7 @@
 
 pub mod admx_state;
 pub mod analyze;
+pub mod native_values;
 pub mod replay;
 pub mod report_route;
 pub mod security;
