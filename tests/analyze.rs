@@ -193,7 +193,7 @@ fn sct_windows10_1909_settings_get_their_definitions_and_readiness() {
             COMPUTER,
             Device,
             "Allow Windows to automatically connect to suggested open hotspots, to networks shared by contacts, and to hotspots offering paid services",
-            NeedsReview,
+            Ready,
             Some("device_vendor_msft_policy_config_wifi_allowautoconnecttowifisensehotspots"),
             "Disabled",
         ),
@@ -310,13 +310,15 @@ fn sct_windows10_1909_settings_get_their_definitions_and_readiness() {
             None,
             "false",
         ),
-        // No MDM equivalent.
+        // No DDF mapping: the curated Windows Hello for Business table (passportforwork.csv).
         e(
             COMPUTER,
             Device,
             "Configure enhanced anti-spoofing",
-            NotSupported,
-            None,
+            Ready,
+            Some(
+                "device_vendor_msft_passportforwork_biometrics_facialfeaturesuseenhancedantispoofing",
+            ),
             "Enabled",
         ),
         e(
@@ -408,9 +410,10 @@ fn sct_windows10_1909_settings_get_their_definitions_and_readiness() {
         .expect("computer GPO");
     let figures = report::figures(&inventory.gpos[computer.gpo], computer);
     // "Configure Windows Defender SmartScreen" gives two rows: the DDF maps it to
-    // EnableSmartScreenInShell and, by its drop-down, PreventOverrideForFilesInShell.
-    assert_eq!((figures.total, figures.supported), (171, 170));
-    assert_eq!(figures.supported_percent, 99);
+    // EnableSmartScreenInShell and, by its drop-down, PreventOverrideForFilesInShell. Every
+    // setting has MDM support since enhanced anti-spoofing joins (passportforwork.csv).
+    assert_eq!((figures.total, figures.supported), (171, 171));
+    assert_eq!(figures.supported_percent, 100);
     assert_eq!(figures.migration_readiness, "partial");
 
     // The IE and Computer baselines set some of the same IE values: overlaps are found.

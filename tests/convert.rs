@@ -313,14 +313,22 @@ fn security_option_is_the_option_of_its_value() {
             json!([])
         )
     );
-    // The catalog's definition for the inactivity limit is "[Deprecated] …" (and offers 0 and 1
-    // only): the row is Deprecated and left out as such, not written as a rounded value.
-    let inactivity = policy(&conversion, COMPUTER)
-        .left_out
-        .iter()
-        .find(|l| l.source.setting == "Interactive logon: Machine inactivity limit")
-        .expect("inactivity limit left out");
-    assert_eq!(inactivity.reason, LeftOutReason::Deprecated);
+    // The inactivity limit goes to the current `_v2` definition, an integer of seconds (the one
+    // without `_v2` is "[Deprecated] …" and offers 0 and 1 only).
+    let id = "device_vendor_msft_policy_config_localpoliciessecurityoptions_interactivelogon_machineinactivitylimit_v2";
+    assert_eq!(
+        instance(&conversion, COMPUTER, id),
+        json!({
+            "@odata.type": "#microsoft.graph.deviceManagementConfigurationSimpleSettingInstance",
+            "settingDefinitionId": id,
+            "settingInstanceTemplateReference": null,
+            "simpleSettingValue": {
+                "@odata.type": "#microsoft.graph.deviceManagementConfigurationIntegerSettingValue",
+                "value": 900,
+                "settingValueTemplateReference": null
+            }
+        })
+    );
 }
 
 #[test]

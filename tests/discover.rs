@@ -182,6 +182,7 @@ fn whole_fixture_tree_in_deterministic_order() {
     assert_eq!(
         names(&outcome),
         vec![
+            "Fixture Sudo inline",
             "Fixture SYSVOL GPO",
             "Fixture Users",
             "Fixture Workstation",

@@ -1,5 +1,6 @@
 //! The curated join tables of `admx-catalog/curated/`: security options, account policies, user
-//! rights, advanced audit, BitLocker, Windows LAPS and Windows Firewall settings, which MDM names
+//! rights, advanced audit, BitLocker, Windows LAPS, Windows Firewall and Windows Hello for
+//! Business (PassportForWork) settings, which MDM names
 //! only by English display names or not at all. Each row ties the language-independent key a GPO
 //! export carries to a CSP node, with its evidence (see that folder's README.md).
 
@@ -19,10 +20,11 @@ pub enum CuratedTable {
     Laps,
     Firewall,
     Services,
+    PassportForWork,
 }
 
 impl CuratedTable {
-    pub const ALL: [CuratedTable; 8] = [
+    pub const ALL: [CuratedTable; 9] = [
         CuratedTable::SecurityOptions,
         CuratedTable::SystemAccess,
         CuratedTable::UserRights,
@@ -31,6 +33,7 @@ impl CuratedTable {
         CuratedTable::Laps,
         CuratedTable::Firewall,
         CuratedTable::Services,
+        CuratedTable::PassportForWork,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -43,6 +46,7 @@ impl CuratedTable {
             CuratedTable::Laps => "laps.csv",
             CuratedTable::Firewall => "firewall.csv",
             CuratedTable::Services => "services.csv",
+            CuratedTable::PassportForWork => "passportforwork.csv",
         }
     }
 }
@@ -170,7 +174,8 @@ fn row_key(
         CuratedTable::SecurityOptions
         | CuratedTable::BitLocker
         | CuratedTable::Laps
-        | CuratedTable::Firewall => {
+        | CuratedTable::Firewall
+        | CuratedTable::PassportForWork => {
             let (key, value_name) = (get("registry_key")?, get("value_name")?);
             (!key.is_empty()).then_some(CuratedKey::Registry { key, value_name })
         }

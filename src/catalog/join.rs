@@ -22,6 +22,16 @@ pub enum Route {
     DdfAdmxBacked,
     /// A native DDF node's `MSFT:GpMapping` names the policy (ADMX or display form).
     DdfGpMapping,
+    /// A native DDF node's `MSFT:GpMapping` names no policy of the templates by its name: the
+    /// policy was renamed or moved since the DDF was written, and the mapping's name is what the
+    /// one policy of the area's file writes or holds: its registry value
+    /// (`Update/SetDisablePauseUXAccess` names `SetDisablePauseUXAccess`, the value that
+    /// WindowsUpdate.admx's `DisablePauseUXAccess` writes), an element id (the Kerberos PKInit
+    /// hash nodes name the elements of `PKInitHashAlgorithmConfiguration`), or the policy's name
+    /// after a prefix (`DisplayConfigureMultipleDisplayMode`). When the area's file is not among
+    /// the templates, the one policy of that name in another file (WindowsAI.admx became
+    /// WindowsCopilot.admx).
+    DdfGpMappingRenamed,
     /// A `…/Vendor/MSFT/Policy/Config/…` definition's `name` is the policy name and its keywords
     /// hold the policy's registry key.
     CatalogKeywords,
@@ -38,9 +48,10 @@ pub enum Route {
 }
 
 impl Route {
-    pub const ALL: [Route; 5] = [
+    pub const ALL: [Route; 6] = [
         Route::DdfAdmxBacked,
         Route::DdfGpMapping,
+        Route::DdfGpMappingRenamed,
         Route::CatalogKeywords,
         Route::CatalogIngested,
         Route::Curated,
@@ -51,6 +62,7 @@ impl Route {
         match self {
             Route::DdfAdmxBacked => "DdfAdmxBacked",
             Route::DdfGpMapping => "DdfGpMapping",
+            Route::DdfGpMappingRenamed => "DdfGpMappingRenamed",
             Route::CatalogKeywords => "CatalogKeywords",
             Route::CatalogIngested => "CatalogIngested",
             Route::Curated => "Curated",
@@ -60,7 +72,10 @@ impl Route {
     /// True for the routes read from the DDF: each DDF node that names a policy backs it, so two
     /// DDF nodes for one policy are not a disagreement (mapping-notes: 6 policies have two).
     pub fn is_ddf(self) -> bool {
-        matches!(self, Route::DdfAdmxBacked | Route::DdfGpMapping)
+        matches!(
+            self,
+            Route::DdfAdmxBacked | Route::DdfGpMapping | Route::DdfGpMappingRenamed
+        )
     }
 }
 
@@ -278,7 +293,16 @@ pub fn join(
             continue;
         }
         for gp in &node.gp_mappings {
-            let hits = resolve_gp_mapping(admx, &names, gp, scope);
+            let mut route = Route::DdfGpMapping;
+            let mut element = gp.element.clone();
+            let mut hits = resolve_gp_mapping(admx, &names, gp, scope);
+            if hits.is_empty()
+                && let Some((policy, renamed_element)) = renamed_gp_mapping(admx, &names, gp, scope)
+            {
+                hits = vec![policy];
+                element = renamed_element;
+                route = Route::DdfGpMappingRenamed;
+            }
             if hits.is_empty() {
                 unresolved.push(Unresolved {
                     route: Route::DdfGpMapping,
@@ -291,14 +315,7 @@ pub fn join(
                 });
             }
             for i in hits {
-                set.add(
-                    i,
-                    scope,
-                    &node.uri,
-                    definition,
-                    Route::DdfGpMapping,
-                    gp.element.as_deref(),
-                );
+                set.add(i, scope, &node.uri, definition, route, element.as_deref());
             }
         }
     }
@@ -315,18 +332,7 @@ pub fn join(
         let (route, hits) = match ingested_chain(config) {
             Some(chain) => (
                 Route::CatalogIngested,
-                names
-                    .named(&def.name)
-                    .iter()
-                    .copied()
-                    .filter(|&i| {
-                        admx.policy(i).is_some_and(|p| {
-                            p.class.applies_to(scope)
-                                && same_chain(&p.category_names, &chain)
-                                && (has_keyword(def, &p.key) || has_category_keyword(def, p))
-                        })
-                    })
-                    .collect::<Vec<_>>(),
+                ingested_policies(admx, names.named(&def.name), def, &chain, scope),
             ),
             None => (
                 Route::CatalogKeywords,
@@ -412,6 +418,64 @@ fn resolve_gp_mapping(
     exact
 }
 
+/// For a `GpMapping` no policy answers to by name ([`Route::DdfGpMappingRenamed`]): the one
+/// policy in the node's scope, in the file its `{file}~AT~…` area path names, that writes a
+/// registry value of that name, has an element of that id, or has a name ending with it; when no
+/// template file has that name, the one policy of that exact name in any file. With the element
+/// the mapping names, when it names one. Several policies resolve nothing: the mapping stays
+/// unresolved rather than guessed.
+fn renamed_gp_mapping(
+    admx: &AdmxCatalog,
+    names: &PolicyNames,
+    gp: &GpMapping,
+    scope: Scope,
+) -> Option<(usize, Option<String>)> {
+    let name = gp.english_name.trim();
+    let file = gp
+        .area_path
+        .as_deref()
+        .and_then(|a| a.trim().split_once('~'))
+        .filter(|(_, rest)| rest.to_ascii_lowercase().starts_with("at~"))
+        .map(|(file, _)| file)?;
+    let same = |v: Option<&str>| v.is_some_and(|v| v.eq_ignore_ascii_case(name));
+    let in_file: Vec<(usize, &AdmxPolicy)> = admx
+        .policies()
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.file_base.eq_ignore_ascii_case(file))
+        .collect();
+    if in_file.is_empty() {
+        let moved: Vec<usize> = names
+            .named(name)
+            .iter()
+            .copied()
+            .filter(|&i| policy_in_scope(admx, i, scope))
+            .collect();
+        return match moved.as_slice() {
+            [only] => Some((*only, gp.element.clone())),
+            _ => None,
+        };
+    }
+    let lower = name.to_ascii_lowercase();
+    let hits: Vec<(usize, Option<String>)> = in_file
+        .into_iter()
+        .filter(|(_, p)| p.class.applies_to(scope))
+        .filter_map(|(i, p)| {
+            if let Some(e) = p.elements.iter().find(|e| e.id.eq_ignore_ascii_case(name)) {
+                return Some((i, Some(e.id.clone())));
+            }
+            let writes = same(p.value_name.as_deref())
+                || p.elements.iter().any(|e| same(e.value_name.as_deref()))
+                || p.name.to_ascii_lowercase().ends_with(&lower);
+            writes.then(|| (i, gp.element.clone()))
+        })
+        .collect();
+    match <[_; 1]>::try_from(hits) {
+        Ok([only]) => Some(only),
+        Err(_) => None,
+    }
+}
+
 /// Templates move policies to new categories (Windows Update's went under "Manage end user
 /// experience" and "Legacy Policies" after the DDF's `GpAreaPath` was written): for an
 /// `{file}~AT~…` area that names no current category, the policy of that name in that file,
@@ -462,7 +526,7 @@ fn area_matches(policy: &AdmxPolicy, area_path: &str) -> bool {
 /// same node. A policy that Intune nests under another setting is no element child: the Outlook
 /// security policies depend on "Outlook Security Mode" (`…_l_junkemailprotectionlevel_v2` on
 /// `…_l_outlooksecuritymode`), at another node.
-fn is_element_child(def: &SettingDefinition, definitions: &DefinitionIndex) -> bool {
+pub(crate) fn is_element_child(def: &SettingDefinition, definitions: &DefinitionIndex) -> bool {
     let uri = def.uri();
     def.dependent_on
         .iter()
@@ -505,6 +569,57 @@ fn ingested_chain(config: &str) -> Option<Vec<&str>> {
         return None;
     }
     Some(parts.collect())
+}
+
+/// The policies an ingested definition stands for, among those of its name that apply to its
+/// scope: the policy whose category chain is the definition's (or ends with it: Chrome's
+/// `Cat_Google~googlechrome~Startup` is `googlechrome~Startup` in the catalog, which drops the
+/// root from google.admx) and whose key, or for Office English category path, is among the
+/// keywords. When none has that chain, the one policy of that name whose key is among the
+/// keywords: Chrome moved policies to its `DeprecatedPolicies` / `RemovedPolicies` categories
+/// after the template in the corpus was written, and the catalog files them there.
+fn ingested_policies(
+    admx: &AdmxCatalog,
+    named: &[usize],
+    def: &SettingDefinition,
+    chain: &[&str],
+    scope: Scope,
+) -> Vec<usize> {
+    let in_scope = || {
+        named
+            .iter()
+            .copied()
+            .filter_map(|i| Some((i, admx.policy(i)?)))
+            .filter(|(_, p)| p.class.applies_to(scope))
+    };
+    let by_chain: Vec<usize> = in_scope()
+        .filter(|(_, p)| {
+            chain_ends_with(&p.category_names, chain)
+                && (has_keyword(def, &p.key) || has_category_keyword(def, p))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if !by_chain.is_empty() {
+        return by_chain;
+    }
+    let by_key: Vec<usize> = in_scope()
+        .filter(|(_, p)| has_keyword(def, &p.key))
+        .map(|(i, _)| i)
+        .collect();
+    if by_key.len() == 1 {
+        by_key
+    } else {
+        Vec::new()
+    }
+}
+
+/// The ADMX category chain is the definition's, or ends with it.
+fn chain_ends_with(names: &[String], chain: &[&str]) -> bool {
+    names.len() >= chain.len()
+        && same_chain(
+            names.get(names.len() - chain.len()..).unwrap_or_default(),
+            chain,
+        )
 }
 
 fn same_chain(names: &[String], chain: &[&str]) -> bool {

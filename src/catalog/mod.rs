@@ -6,6 +6,7 @@ pub mod build;
 pub mod curated;
 pub mod ddf;
 pub mod definitions;
+pub mod family;
 pub mod instance;
 pub mod join;
 pub mod lookup;

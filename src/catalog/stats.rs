@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::Catalog;
 use super::curated::Evidence;
-use super::join::{Route, scope_of_uri};
+use super::family::{family_of_app, ingested_app};
+use super::join::{Route, is_element_child, scope_of_uri};
 
 /// Counts over one catalog build.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -51,7 +52,22 @@ pub struct CatalogStats {
     pub unresolved_by_route: BTreeMap<String, usize>,
     /// The `AdmxBacked` nodes whose ADMX policy is not in the catalog (or not in that scope).
     pub unresolved_admx_backed: Vec<String>,
+    /// The `GpMapping`s that name no policy of the catalog, by name nor by registry value.
+    pub unresolved_gp_mapping: Vec<String>,
     pub curated_rows_by_evidence: BTreeMap<String, usize>,
+    /// Per ingested template family (`chromeintune`, `microsoft_edge`, `office16`…), its root
+    /// definitions and how many a link ties to an ADMX policy.
+    pub ingested_families: BTreeMap<String, FamilyJoin>,
+}
+
+/// The root definitions of one ingested family (element children not counted).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FamilyJoin {
+    pub definitions: usize,
+    pub linked: usize,
+    pub not_linked: usize,
+    /// Of those not linked, the ones the catalog names deprecated.
+    pub not_linked_deprecated: usize,
 }
 
 impl CatalogStats {
@@ -159,13 +175,36 @@ impl CatalogStats {
                 s.policy_config_definitions_unlinked += 1;
             }
         }
+        for def in catalog.definitions().definitions() {
+            let Some(app) = ingested_app(def) else {
+                continue;
+            };
+            if is_element_child(def, catalog.definitions()) {
+                continue;
+            }
+            let family = s.ingested_families.entry(family_of_app(app)).or_default();
+            family.definitions += 1;
+            if linked_definitions.contains(def.id.as_str()) {
+                family.linked += 1;
+            } else {
+                family.not_linked += 1;
+                if def.is_deprecated() {
+                    family.not_linked_deprecated += 1;
+                }
+            }
+        }
         for u in catalog.unresolved() {
             *s.unresolved_by_route
                 .entry(format!("{:?}", u.route))
                 .or_default() += 1;
-            if u.route == Route::DdfAdmxBacked {
-                s.unresolved_admx_backed
-                    .push(format!("{}: {}", u.from, u.reason));
+            match u.route {
+                Route::DdfAdmxBacked => s
+                    .unresolved_admx_backed
+                    .push(format!("{}: {}", u.from, u.reason)),
+                Route::DdfGpMapping => s
+                    .unresolved_gp_mapping
+                    .push(format!("{}: {}", u.from, u.reason)),
+                _ => {}
             }
         }
         for row in catalog.curated() {
@@ -275,9 +314,27 @@ impl CatalogStats {
                 &format!("unresolved at build, route {route}"),
                 n.to_string(),
             );
+            let listed = match route.as_str() {
+                "DdfAdmxBacked" => &self.unresolved_admx_backed,
+                "DdfGpMapping" => &self.unresolved_gp_mapping,
+                _ => continue,
+            };
+            for u in listed {
+                line("    ", u.clone());
+            }
         }
-        for u in &self.unresolved_admx_backed {
-            line("    ", u.clone());
+        line(
+            "ingested families: definitions, linked, not linked",
+            "(of them deprecated)".to_string(),
+        );
+        for (family, f) in &self.ingested_families {
+            line(
+                &format!("  {family}"),
+                format!(
+                    "{:>5} {:>5} {:>5} ({})",
+                    f.definitions, f.linked, f.not_linked, f.not_linked_deprecated
+                ),
+            );
         }
         for (evidence, n) in &self.curated_rows_by_evidence {
             line(&format!("curated rows, evidence {evidence}"), n.to_string());

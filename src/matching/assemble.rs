@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 
 use super::decision::ReasonKind;
 use crate::catalog::Catalog;
-use crate::catalog::instance::{SettingInstance, parents_required, unmet_requirement};
+use crate::catalog::definitions::{DefinitionKind, SettingDefinition};
+use crate::catalog::instance::{
+    GROUP_VALUE, GroupValue, InstanceValue, SettingInstance, parents_required, unmet_requirement,
+};
 
 /// An instance on its way into a policy, with what it stands for (a row index, a GPO row).
 #[derive(Debug, Clone)]
@@ -126,6 +129,9 @@ fn once_per_definition<S>(
     entries
 }
 
+/// An entry with the (parent definition, option) pairs it may sit under.
+type Pending<S> = (Entry<S>, Vec<(String, String)>);
+
 /// Puts each dependent definition (a firewall profile value under `EnableFirewall`, a LAPS
 /// setting under `BackupDirectory`, an Office `_v2` setting under the setting Intune nests it
 /// in) under the option of its parent it depends on. A dependent whose parent the policy lacks,
@@ -135,7 +141,6 @@ fn nest_dependents<S: Clone>(
     entries: Vec<Entry<S>>,
     refused: &mut Vec<Refused<S>>,
 ) -> Vec<Entry<S>> {
-    type Pending<S> = (Entry<S>, Vec<(String, String)>);
     let (mut roots, mut pending): (Vec<Pending<S>>, Vec<Pending<S>>) = entries
         .into_iter()
         .map(|e| {
@@ -160,7 +165,10 @@ fn nest_dependents<S: Clone>(
                 })
             });
             let Some((i, parent)) = home else {
-                waiting.push((entry, parents));
+                match group_parent(catalog, &parents) {
+                    Some(group) => put_in_group(&mut roots, group, entry),
+                    None => waiting.push((entry, parents)),
+                }
                 continue;
             };
             if let Some((root, _)) = roots.get_mut(i)
@@ -204,4 +212,68 @@ fn nest_dependents<S: Clone>(
         }
     }
     roots.into_iter().map(|(e, _)| e).collect()
+}
+
+/// The group collection a dependent belongs to, when its parent is one (a definition of kind
+/// `SettingGroupCollection` that lists it among its children, as PassportForWork's
+/// `device_vendor_msft_passportforwork_{tenantid}` does): Intune takes such settings as children
+/// of one group instance, which carries no value of its own.
+fn group_parent<'c>(
+    catalog: &'c Catalog,
+    parents: &[(String, String)],
+) -> Option<&'c SettingDefinition> {
+    parents.iter().find_map(|(parent, option)| {
+        if !parent.eq_ignore_ascii_case(option) {
+            return None;
+        }
+        let def = catalog.definition(parent)?;
+        (def.kind == DefinitionKind::SettingGroupCollection).then_some(def)
+    })
+}
+
+/// Puts an entry into the (one) group instance of its group collection, made when first needed.
+fn put_in_group<S>(roots: &mut Vec<Pending<S>>, group: &SettingDefinition, entry: Entry<S>) {
+    let existing = roots.iter_mut().find_map(|(root, _)| {
+        if !root
+            .instance
+            .setting_definition_id
+            .eq_ignore_ascii_case(&group.id)
+        {
+            return None;
+        }
+        match &mut root.instance.value {
+            InstanceValue::GroupSettingCollectionValue(values) => {
+                values.first_mut().map(|v| (v, &mut root.written))
+            }
+            _ => None,
+        }
+    });
+    match existing {
+        Some((value, written)) => {
+            value.children.push(entry.instance);
+            written.extend(entry.written);
+        }
+        None => {
+            let Some(odata_type) = group.kind.instance_odata_type() else {
+                return;
+            };
+            let instance = SettingInstance {
+                odata_type,
+                setting_definition_id: group.id.clone(),
+                setting_instance_template_reference: (),
+                value: InstanceValue::GroupSettingCollectionValue(vec![GroupValue {
+                    odata_type: GROUP_VALUE,
+                    setting_value_template_reference: (),
+                    children: vec![entry.instance],
+                }]),
+            };
+            roots.push((
+                Entry {
+                    instance,
+                    written: entry.written,
+                },
+                Vec::new(),
+            ));
+        }
+    }
 }

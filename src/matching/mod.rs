@@ -7,6 +7,7 @@ pub mod analyze;
 pub mod assemble;
 pub mod decision;
 pub mod deprecation;
+pub mod native_values;
 mod owners;
 pub mod replay;
 pub mod report_route;

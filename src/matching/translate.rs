@@ -643,16 +643,44 @@ fn mirrored_value(
             match writer.value_name(policy) {
                 Some(name) if name.eq_ignore_ascii_case(node) => writer,
                 Some(name) => {
-                    return Err(format!(
-                        "{} is a native CSP node with values of its own: no source gpa reads states how the node {node} corresponds to the registry value {name} of {}",
-                        def.id, policy.name
-                    ));
+                    let element = match writer {
+                        Writer::Policy => None,
+                        Writer::Element(element) => Some(element),
+                    };
+                    if let Err(why) = super::native_values::same_values(def, policy, element, name)
+                    {
+                        return Err(format!(
+                            "{} is a native CSP node with values of its own: no source gpa reads states how the node {node} corresponds to the registry value {name} of {} ({why})",
+                            def.id, policy.name
+                        ));
+                    }
+                    writer
                 }
                 None => {
-                    return Err(format!(
-                        "{} is a native CSP node with values of its own, and {} writes no value named {node}: no source gpa reads states how they correspond",
-                        def.id, policy.name
-                    ));
+                    // A policy that writes nothing itself and one value through its only
+                    // element (Sudo's `EnableSudo`, the `SudoModes` enum): that element's values.
+                    let only = match policy.elements.as_slice() {
+                        [element] if policy.value_name.is_none() => Some(element),
+                        _ => None,
+                    };
+                    let why = match only.and_then(|e| Some((e, e.value_name.as_deref()?))) {
+                        Some((element, name)) => {
+                            super::native_values::same_values(def, policy, Some(element), name)
+                                .err()
+                        }
+                        None => Some("no element of its own carries the value".to_string()),
+                    };
+                    match (why, only) {
+                        (None, Some(element)) => Writer::Element(element),
+                        (why, _) => {
+                            return Err(format!(
+                                "{} is a native CSP node with values of its own, and {} writes no value named {node}: no source gpa reads states how they correspond ({})",
+                                def.id,
+                                policy.name,
+                                why.unwrap_or_default()
+                            ));
+                        }
+                    }
                 }
             }
         }
