@@ -407,12 +407,9 @@ fn rsop_report_attributes_settings_to_winning_gpos() {
             name: "DefaultInboundAction".into(),
         },
     );
-    assert_eq!(
-        firewall.value,
-        SettingValue::Text {
-            value: "true".into()
-        }
-    );
+    // `true` in the report is Block: the DWORD 1 registry.pol and the Firewall CSP hold.
+    assert_eq!(firewall.value, SettingValue::Number { value: 1 });
+    assert_eq!(firewall.display_value.as_deref(), Some("Block"));
     let user = gpos
         .iter()
         .find(|g| g.guid.as_deref() == Some("{6F45837C-5F64-4DF4-AC08-BD62E45CC9C1}"))

@@ -254,8 +254,9 @@ fn principal(item: &str) -> Principal {
             sid: Some(item.to_string()),
             name: None,
         },
+        // A name (`Guests`, `NT SERVICE\WdiServiceHost`): a well-known one gets its SID.
         None => Principal {
-            sid: None,
+            sid: super::accounts::well_known_sid(item),
             name: Some(item.to_string()),
         },
     }
@@ -802,10 +803,11 @@ mod tests {
                 member_of: vec![],
             }
         );
+        // A well-known group named without its SID gets it.
         let backup = find(
             &s,
             &SettingId::Group {
-                sid: None,
+                sid: Some("S-1-5-32-551".into()),
                 name: Some("Backup Operators".into()),
             },
         );

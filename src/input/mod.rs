@@ -1,6 +1,7 @@
 //! Readers: one module per file format a GPO export is made of, each producing [`crate::model`]
 //! types. [`discover`] walks the paths a user gives and decides which readers apply.
 
+pub mod accounts;
 pub mod audit_csv;
 pub mod backup;
 pub mod discover;

@@ -763,17 +763,25 @@ fn setting_value(value: &SettingValue) -> Result<GpoValue, String> {
         SettingValue::Text { value } => GpoValue::Text(value.clone()),
         SettingValue::Boolean { value } => GpoValue::Boolean(*value),
         SettingValue::TextList { values } => GpoValue::Lines(values.clone()),
-        // UserRights takes SIDs with a leading `*`, as security templates write them, or names.
+        // UserRights takes SIDs with a leading `*`, as security templates write them. A name
+        // would be resolved on the device, in its language, so an account the readers could not
+        // give a SID (not a well-known one, see `input::accounts`) is not written as a name.
         // The accounts are a set: sorted, GPOs that list them in another order write one value.
         SettingValue::Principals { members } => {
+            let unresolved: Vec<&str> = members
+                .iter()
+                .filter(|p| p.sid.is_none())
+                .filter_map(|p| p.name.as_deref())
+                .collect();
+            if !unresolved.is_empty() {
+                return Err(format!(
+                    "needs the account's SID: {} is not a well-known account and the GPO gives no SID for it",
+                    unresolved.join(", ")
+                ));
+            }
             let mut accounts: Vec<String> = members
                 .iter()
-                .filter_map(|p| {
-                    p.sid
-                        .as_ref()
-                        .map(|sid| format!("*{sid}"))
-                        .or_else(|| p.name.clone())
-                })
+                .filter_map(|p| p.sid.as_ref().map(|sid| format!("*{sid}")))
                 .collect();
             accounts.sort();
             GpoValue::Lines(accounts)
@@ -916,23 +924,34 @@ mod tests {
     }
 
     #[test]
-    fn principals_are_starred_sids_or_names_and_audit_flags_the_node_value() {
-        let members = vec![
-            Principal {
-                sid: Some("S-1-5-32-544".into()),
-                name: Some("BUILTIN\\Administrators".into()),
-            },
-            Principal {
-                sid: None,
-                name: Some("CONTOSO\\Helpdesk".into()),
-            },
-        ];
+    fn principals_are_starred_sids_and_audit_flags_the_node_value() {
+        let admins = Principal {
+            sid: Some("S-1-5-32-544".into()),
+            name: Some("BUILTIN\\Administrators".into()),
+        };
+        let helpdesk = Principal {
+            sid: None,
+            name: Some("CONTOSO\\Helpdesk".into()),
+        };
+        let service = Principal {
+            sid: Some("S-1-5-19".into()),
+            name: None,
+        };
         assert_eq!(
-            setting_value(&SettingValue::Principals { members }),
+            setting_value(&SettingValue::Principals {
+                members: vec![admins.clone(), service]
+            }),
             Ok(GpoValue::Lines(vec![
-                "*S-1-5-32-544".into(),
-                "CONTOSO\\Helpdesk".into()
+                "*S-1-5-19".into(),
+                "*S-1-5-32-544".into()
             ]))
+        );
+        // A name without a SID is not written as a name.
+        assert_eq!(
+            setting_value(&SettingValue::Principals {
+                members: vec![admins, helpdesk]
+            }),
+            Err("needs the account's SID: CONTOSO\\Helpdesk is not a well-known account and the GPO gives no SID for it".to_string())
         );
         let audit = |success, failure| SettingValue::Audit {
             success,

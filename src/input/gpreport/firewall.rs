@@ -35,6 +35,7 @@ fn read_profile(profile: &Element, name: &str, cx: &mut Collector<'_>) {
                 properties: child_properties(setting),
             },
         };
+        let (value, display_value) = default_action(&setting.name, value);
         cx.push(
             setting,
             SettingKind::FirewallProfile,
@@ -43,8 +44,33 @@ fn read_profile(profile: &Element, name: &str, cx: &mut Collector<'_>) {
                 name: setting.name.clone(),
             },
             value,
-            Labels::default(),
+            Labels {
+                display_value,
+                ..Labels::default()
+            },
         );
+    }
+}
+
+/// A profile's default inbound or outbound action: the report writes `true` for Block and
+/// `false` for Allow, where registry.pol holds the DWORD the Firewall CSP takes (1 Block, 0
+/// Allow); the report's value becomes that number, so both sources match and convert alike.
+fn default_action(name: &str, value: SettingValue) -> (SettingValue, Option<String>) {
+    if !matches!(name, "DefaultInboundAction" | "DefaultOutboundAction") {
+        return (value, None);
+    }
+    let block = match &value {
+        SettingValue::Text { value } => super::parse_bool(value),
+        _ => None,
+    };
+    match block {
+        Some(block) => (
+            SettingValue::Number {
+                value: i64::from(block),
+            },
+            Some(if block { "Block" } else { "Allow" }.to_string()),
+        ),
+        None => (value, None),
     }
 }
 

@@ -2,6 +2,7 @@
 //! (`…/Settings/Auditing`, §1.9). Identities are those the GptTmpl.inf and audit.csv readers give.
 
 use super::{BASE_NS, Collector, Labels, child_properties, parse_bool};
+use crate::input::accounts;
 use crate::input::xml::Element;
 use crate::model::{Hive, Principal, Property, SettingId, SettingKind, SettingValue};
 
@@ -171,11 +172,13 @@ fn display_value(display: &Element) -> Option<String> {
     None
 }
 
+/// A member as the report gives it. Reports often give a name only (`Administrators`, `LOCAL
+/// SERVICE`): a well-known one gets its SID here, as the security template would give it.
 fn principal(e: &Element) -> Principal {
-    Principal {
-        sid: super::non_empty(e.child_text("SID")),
-        name: super::non_empty(e.child_text("Name")),
-    }
+    let name = super::non_empty(e.child_text("Name"));
+    let sid = super::non_empty(e.child_text("SID"))
+        .or_else(|| name.as_deref().and_then(accounts::well_known_sid));
+    Principal { sid, name }
 }
 
 fn read_user_right(right: &Element, cx: &mut Collector<'_>) {
@@ -257,16 +260,30 @@ fn read_restricted_group(group: &Element, cx: &mut Collector<'_>) {
     );
 }
 
-/// Startup mode and permissions in the order the report gives them.
+/// Startup mode and permissions, named as the GptTmpl reader names them: the report's
+/// `StartupMode` text (`Automatic`, `Manual`, `Disabled`) becomes the `StartType` number
+/// (2, 3, 4) with its `StartTypeName`, and the SDDL the `SecurityDescriptor`, so a report and a
+/// backup give the same service value and convert alike.
 fn service_properties(e: &Element) -> Vec<Property> {
     let mut properties = Vec::new();
     for child in e.children.iter().filter(|c| c.ns != BASE_NS) {
         match child.name.as_str() {
             "Name" | "Path" => {}
+            "StartupMode" if start_type(child.text.trim()).is_some() => {
+                let mode = child.text.trim();
+                properties.push(Property {
+                    name: "StartType".to_string(),
+                    value: start_type(mode).unwrap_or_default().to_string(),
+                });
+                properties.push(Property {
+                    name: "StartTypeName".to_string(),
+                    value: mode.to_string(),
+                });
+            }
             "SecurityDescriptor" => {
                 if let Some(sddl) = child.child_text("SDDL") {
                     properties.push(Property {
-                        name: "SDDL".to_string(),
+                        name: "SecurityDescriptor".to_string(),
                         value: sddl.to_string(),
                     });
                 }
@@ -278,6 +295,16 @@ fn service_properties(e: &Element) -> Vec<Property> {
         }
     }
     properties
+}
+
+/// The SERVICE_*_START code (winsvc.h) of a startup mode as GPMC writes it.
+fn start_type(mode: &str) -> Option<u8> {
+    match mode {
+        "Automatic" => Some(2),
+        "Manual" => Some(3),
+        "Disabled" => Some(4),
+        _ => None,
+    }
 }
 
 fn read_service(service: &Element, cx: &mut Collector<'_>) {
@@ -442,10 +469,11 @@ mod tests {
             panic!("no principals")
         };
         assert_eq!(members[0].sid.as_deref(), Some("S-1-5-32-546"));
+        // Named only in the report: the well-known account gets its SID.
         assert_eq!(
             members[1],
             Principal {
-                sid: None,
+                sid: Some("S-1-5-113".into()),
                 name: Some("Local account".into())
             }
         );
@@ -465,6 +493,41 @@ mod tests {
             1,
             "the unknown element is noted: {:?}",
             gpo.notes
+        );
+    }
+
+    #[test]
+    fn service_startup_mode_becomes_the_start_type_a_template_gives() {
+        let gpo = computer_extension(
+            "Security",
+            r#"<q1:SystemServices><q1:Name>XblGameSave</q1:Name><q1:StartupMode>Disabled</q1:StartupMode><q1:SecurityDescriptor><t:PermissionsPresent>false</t:PermissionsPresent></q1:SecurityDescriptor></q1:SystemServices>
+            <q1:SystemServices><q1:Name>WinRM</q1:Name><q1:StartupMode>Automatic</q1:StartupMode><q1:SecurityDescriptor><t:SDDL>D:(A;;CC;;;BA)</t:SDDL></q1:SecurityDescriptor></q1:SystemServices>"#,
+        );
+        let property = |name: &str, service: &str| {
+            let s = by_id(
+                &gpo,
+                &SettingId::Service {
+                    name: service.into(),
+                },
+            );
+            let SettingValue::Properties { properties } = &s.value else {
+                panic!("{:?}", s.value)
+            };
+            properties
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.value.clone())
+        };
+        assert_eq!(property("StartType", "XblGameSave").as_deref(), Some("4"));
+        assert_eq!(
+            property("StartTypeName", "XblGameSave").as_deref(),
+            Some("Disabled")
+        );
+        assert_eq!(property("SecurityDescriptor", "XblGameSave"), None);
+        assert_eq!(property("StartType", "WinRM").as_deref(), Some("2"));
+        assert_eq!(
+            property("SecurityDescriptor", "WinRM").as_deref(),
+            Some("D:(A;;CC;;;BA)")
         );
     }
 
