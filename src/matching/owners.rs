@@ -1,10 +1,10 @@
 //! Which Administrative Templates policy owns a registry value that several policies claim,
 //! decided on the GPO's registry evidence (mapping-notes.md, "Registry evidence"):
 //!
-//! 1. A policy that declares its own value (`key`/`valueName`) or enabled/disabled lists is set
-//!    only if the GPO writes that value, or every value of one of those lists. One that is not set
-//!    takes nothing: *Restrict Internet communication* lists 27 values that have policies of their
-//!    own, and a GPO setting two of them has not set it.
+//! 1. A policy that declares its own value (`key`/`valueName`) is set only if the GPO writes that
+//!    value; one that declares only enabled/disabled lists, only if the GPO writes every value of
+//!    one of them. One that is not set takes nothing: *Restrict Internet communication* lists 27
+//!    values that have policies of their own, and a GPO setting two of them has not set it.
 //! 2. A claim by the policy's own value or one of its elements outranks a claim through an
 //!    enabled/disabled list (the umbrella policies: *Restrict Internet communication*, the IE zone
 //!    templates), which outranks a `list` element's claim on its whole key.
@@ -179,7 +179,8 @@ fn best_rank(claimant: &Claimant) -> Rank {
 /// Whether the GPO shows a policy set by the values it declares as its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Presence {
-    /// It declares its own value or enabled/disabled lists, and the GPO writes one of them whole.
+    /// The GPO writes its declared own value, or (with none declared) every value of one of its
+    /// enabled/disabled lists.
     Present,
     /// It declares them, and the GPO writes none: the policy is not set here.
     Absent,
@@ -265,14 +266,16 @@ impl<'a> Ownership<'a> {
         if policy.value_name.is_none() && !declares_lists {
             return Presence::Undeclared;
         }
-        let own = policy
-            .value_name
-            .as_deref()
-            .is_some_and(|name| self.written(&policy.key, name));
-        if own
-            || self.list_written(policy.enabled_list.as_ref())
-            || self.list_written(policy.disabled_list.as_ref())
-        {
+        // A declared own value is written in either state (enabledValue or disabledValue, else
+        // DWORD 1 or a deletion), so it alone decides; lists decide only without one.
+        let present = match policy.value_name.as_deref() {
+            Some(name) => self.written(&policy.key, name),
+            None => {
+                self.list_written(policy.enabled_list.as_ref())
+                    || self.list_written(policy.disabled_list.as_ref())
+            }
+        };
+        if present {
             Presence::Present
         } else {
             Presence::Absent

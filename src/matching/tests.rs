@@ -239,6 +239,100 @@ fn report_policy(scope: Scope, name: &str, parts: Vec<PolicyPart>) -> Setting {
     }
 }
 
+const OWN: &str = "Software\\Policies\\Gpa\\Own";
+const UMBRELLA: &str = "Software\\Policies\\Gpa\\Umbrella";
+
+#[test]
+fn umbrella_policy_not_set_takes_nothing_and_never_outranks_an_own_value() {
+    let admx = catalog();
+    // Umbrella's own value is absent: it is not set, though its list holds both values. OwnA
+    // owns its value; OwnB, which only the umbrella lists, is an extra registry value.
+    let state = recover_admx_state(
+        &gpo(vec![
+            set(OWN, "OwnA", RegistryData::Dword(1)),
+            set(OWN, "OwnB", RegistryData::Dword(1)),
+        ]),
+        &admx,
+    );
+    assert!(state.policies.iter().all(|p| p.name != "Umbrella"));
+    let own = only(&state, "OwnA");
+    assert_eq!(own.state, PolicyState::Enabled);
+    assert_eq!(own.ambiguities[0].decided_by, Decision::OthersAbsent);
+    assert_eq!(
+        own.ambiguities[0].candidates,
+        vec!["Matching:Umbrella", "Matching:OwnA"]
+    );
+    assert_eq!(state.extra_registry.len(), 1);
+    assert_eq!(state.extra_registry[0].value_name, "OwnB");
+
+    // Set, the umbrella takes its own value and the one only it lists; OwnA keeps its own.
+    let state = recover_admx_state(
+        &gpo(vec![
+            set(UMBRELLA, "Restrict", RegistryData::Dword(1)),
+            set(OWN, "OwnA", RegistryData::Dword(1)),
+            set(OWN, "OwnB", RegistryData::Dword(1)),
+        ]),
+        &admx,
+    );
+    let umbrella = only(&state, "Umbrella");
+    assert_eq!(umbrella.state, PolicyState::Enabled);
+    assert_eq!(umbrella.evidence.len(), 2);
+    assert_eq!(
+        only(&state, "OwnA").ambiguities[0].decided_by,
+        Decision::OwnOverStateList
+    );
+    assert!(state.extra_registry.is_empty());
+}
+
+#[test]
+fn element_claim_outranks_a_template_list_and_data_type_picks_the_element() {
+    let admx = catalog();
+    // A zone template that is set lists the zone value in its disabled list; the zone policy
+    // names it as an element, and keeps it.
+    let state = recover_admx_state(
+        &gpo(vec![
+            set(
+                "Software\\Policies\\Gpa\\Templates",
+                "ZoneTemplate",
+                RegistryData::Dword(1),
+            ),
+            set(
+                "Software\\Policies\\Gpa\\Zone",
+                "1C00",
+                RegistryData::Dword(0),
+            ),
+        ]),
+        &admx,
+    );
+    let zone = only(&state, "Zone");
+    assert_eq!(zone.ambiguities[0].decided_by, Decision::OwnOverStateList);
+    assert!(matches!(
+        value(zone, "Level"),
+        ElementValueData::Enum { index: 0, .. }
+    ));
+    assert_eq!(only(&state, "ZoneTemplate").evidence.len(), 1);
+
+    // Two policies write one value as a text box and as a multi-line text box: the data's type
+    // tells them apart.
+    const PREFS: &str = "Software\\Policies\\Gpa\\Prefs";
+    let state = recover_admx_state(
+        &gpo(vec![set(
+            PREFS,
+            "Preferences",
+            RegistryData::MultiString(vec!["{".into(), "}".into()]),
+        )]),
+        &admx,
+    );
+    let many = only(&state, "ManyLines");
+    assert_eq!(many.ambiguities[0].decided_by, Decision::DataFits);
+    assert!(state.policies.iter().all(|p| p.name != "OneLine"));
+    let state = recover_admx_state(&gpo(vec![set(PREFS, "Preferences", sz("{}"))]), &admx);
+    assert_eq!(
+        only(&state, "OneLine").ambiguities[0].decided_by,
+        Decision::DataFits
+    );
+}
+
 #[test]
 fn several_claimants_report_then_other_values_then_catalog_order() {
     let admx = catalog();
