@@ -8,3 +8,4 @@ pub mod inventory;
 pub mod matching;
 pub mod model;
 pub mod report;
+pub mod safe_text;

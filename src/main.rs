@@ -25,6 +25,10 @@ struct Cli {
     /// embedded one.
     #[arg(long, global = true, value_name = "DIR")]
     catalog: Option<PathBuf>,
+    /// The largest input file read, in MiB (default 256); a larger file is reported and skipped
+    /// and the run goes on.
+    #[arg(long, global = true, value_name = "MIB")]
+    max_file_size: Option<u64>,
     #[command(subcommand)]
     command: Command,
 }
@@ -149,6 +153,9 @@ enum CatalogCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(mib) = cli.max_file_size {
+        gpa::input::fs_read::set_max_file_bytes(mib.saturating_mul(1024 * 1024));
+    }
     match cli.command {
         Command::Inventory { paths, json } => run_inventory(&paths, json),
         Command::Analyze {
@@ -205,13 +212,20 @@ fn read_inventory(paths: &[PathBuf]) -> Option<(Inventory, bool)> {
     for error in &outcome.errors {
         eprintln!("gpa: {error}");
     }
+    let mut damaged = false;
+    for gpo in &outcome.gpos {
+        for damage in &gpo.damage {
+            eprintln!("gpa: damaged: {}", damage.describe());
+            damaged = true;
+        }
+    }
     if outcome.gpos.is_empty() {
         if outcome.errors.is_empty() {
             eprintln!("gpa: no GPO found");
         }
         return None;
     }
-    let clean = outcome.errors.is_empty();
+    let clean = outcome.errors.is_empty() && !damaged;
     Some((Inventory { gpos: outcome.gpos }, clean))
 }
 

@@ -51,6 +51,11 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
     })
 }
 
+/// The damage record of the file a row was read from, when that file was read only in part.
+pub fn damage_of<'a>(gpo: &'a crate::model::Gpo, file: &str) -> Option<&'a crate::model::Damage> {
+    gpo.damage.iter().find(|d| d.file == file)
+}
+
 /// `Device` / `User`, as Intune's Scope column says it.
 pub fn scope_text(row: &MatchedSetting) -> &'static str {
     match row.scope {
