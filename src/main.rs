@@ -210,7 +210,10 @@ fn run_inventory(paths: &[PathBuf], json: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     } else {
-        print!("{}", inventory::render_table(&inventory));
+        print!(
+            "{}",
+            gpa::safe_text::escape_lines(&inventory::render_table(&inventory))
+        );
     }
     if clean {
         ExitCode::SUCCESS
@@ -305,7 +308,10 @@ fn run_convert(
     }
     // The table says what was written: shown only once it was.
     if errors.is_empty() {
-        print!("{}", convert::render_table(&conversion));
+        print!(
+            "{}",
+            gpa::safe_text::escape_lines(&convert::render_table(&conversion))
+        );
     }
     match (errors.is_empty(), clean) {
         (false, _) => ExitCode::from(2),
@@ -378,7 +384,10 @@ fn run_validate(catalog: &Catalog, files: &[PathBuf], json: bool) -> ExitCode {
     let run = validate::validate_paths(catalog, files);
     for report in &run.files {
         if let Some(error) = &report.error {
-            eprintln!("gpa: {}: {error}", report.path);
+            eprintln!(
+                "gpa: {}",
+                gpa::safe_text::escape_control(&format!("{}: {error}", report.path))
+            );
         }
     }
     if json {
@@ -387,7 +396,7 @@ fn run_validate(catalog: &Catalog, files: &[PathBuf], json: bool) -> ExitCode {
         }
     } else {
         for report in &run.files {
-            print!("{}", report.render());
+            print!("{}", gpa::safe_text::escape_lines(&report.render()));
         }
         print!("{}", run.summary.render());
     }

@@ -46,6 +46,18 @@ fn needs_escape(c: char) -> bool {
         )
 }
 
+/// A block of lines for the terminal (a table, a listing): each line escaped as
+/// [`escape_control`] does, the line breaks between them kept.
+pub fn escape_lines(text: &str) -> String {
+    if !text.chars().any(|c| c != '\n' && needs_escape(c)) {
+        return text.to_string();
+    }
+    text.split('\n')
+        .map(escape_control)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// At most `max` characters of `s`, escaped; `…` and the number of characters left out mark a
 /// cut. Used for every quotation of input in a message.
 pub fn excerpt(s: &str, max: usize) -> String {
@@ -87,6 +99,12 @@ mod tests {
             "HKLM\\Software\\Policies"
         );
         assert_eq!(escape_control("a\u{202e}b\u{85}"), "a\\u{202e}b\\u{85}");
+    }
+
+    #[test]
+    fn blocks_keep_their_lines() {
+        assert_eq!(escape_lines("a\u{7}\nb\r\n"), "a\\u{7}\nb\\r\n");
+        assert_eq!(escape_lines("plain\n"), "plain\n");
     }
 
     #[test]
