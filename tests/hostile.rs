@@ -595,3 +595,58 @@ fn a_link_planted_in_the_output_folder_is_not_followed() {
             .starts_with("\u{feff}GPO Name,")
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn sigint_removes_the_temporary_files() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let (dir, root) = sct_copy(&corpus);
+    // The CSV goes to a FIFO nobody reads: committing it blocks (streams are written at commit,
+    // in order), while the JSON waits staged in its temporary file. That is when SIGINT comes.
+    let fifo = dir.path().join("pipe.csv");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out_dir = dir.path().join("out");
+    fs::create_dir_all(&out_dir).unwrap();
+    let json = out_dir.join("report.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gpa"))
+        .arg("analyze")
+        .arg(&root)
+        .arg("--csv")
+        .arg(&fifo)
+        .arg("--json")
+        .arg(&json)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut waited = Duration::ZERO;
+    while temp_files_in(&out_dir).is_empty() {
+        assert!(
+            waited < Duration::from_secs(300),
+            "no temporary file appeared"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        waited += Duration::from_millis(20);
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        temp_files_in(&out_dir).is_empty(),
+        "{:?}",
+        temp_files_in(&out_dir)
+    );
+    assert!(!json.exists());
+}
