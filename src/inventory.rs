@@ -275,6 +275,9 @@ fn render_gpo(out: &mut String, gpo: &Gpo) {
     for note in &gpo.notes {
         let _ = writeln!(out, "  Note: {}", one_line(note));
     }
+    for damage in &gpo.damage {
+        let _ = writeln!(out, "  Damaged: {}", damage.describe());
+    }
     for s in &gpo.settings {
         let _ = writeln!(out, "    {}", setting_line(s));
     }

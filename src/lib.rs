@@ -7,4 +7,6 @@ pub mod input;
 pub mod inventory;
 pub mod matching;
 pub mod model;
+pub mod output;
 pub mod report;
+pub mod safe_text;

@@ -25,6 +25,10 @@ struct Cli {
     /// embedded one.
     #[arg(long, global = true, value_name = "DIR")]
     catalog: Option<PathBuf>,
+    /// The largest input file read, in MiB (default 256); a larger file is reported and skipped
+    /// and the run goes on.
+    #[arg(long, global = true, value_name = "MIB")]
+    max_file_size: Option<u64>,
     #[command(subcommand)]
     command: Command,
 }
@@ -81,6 +85,11 @@ enum Command {
         /// is left out as a conflict.
         #[arg(long, value_enum, default_value = "none")]
         merge: MergeArg,
+        /// Write into a folder that holds files gpa did not write, and remove its `*.json` files
+        /// that this run does not write (so an import loop over the folder uploads only these
+        /// policies). Without it, such a folder is refused.
+        #[arg(long)]
+        replace: bool,
     },
     /// Build, summarize or query the MDM catalog (ADMX + Policy CSP DDF + settings catalog).
     #[command(subcommand)]
@@ -149,6 +158,12 @@ enum CatalogCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = gpa::output::remove_temporary_files_on_signal() {
+        eprintln!("gpa: {e}");
+    }
+    if let Some(mib) = cli.max_file_size {
+        gpa::input::fs_read::set_max_file_bytes(mib.saturating_mul(1024 * 1024));
+    }
     match cli.command {
         Command::Inventory { paths, json } => run_inventory(&paths, json),
         Command::Analyze {
@@ -164,14 +179,19 @@ fn main() -> ExitCode {
             ];
             run_analyze(catalog, &paths, &reports)
         }),
-        Command::Convert { paths, out, merge } => {
+        Command::Convert {
+            paths,
+            out,
+            merge,
+            replace,
+        } => {
             let merge = match merge {
                 MergeArg::None => Merge::None,
                 MergeArg::Scope => Merge::Scope,
                 MergeArg::All => Merge::All,
             };
             with_catalog(cli.catalog.as_deref(), |catalog| {
-                run_convert(catalog, &paths, &out, merge)
+                run_convert(catalog, &paths, &out, merge, replace)
             })
         }
         Command::Catalog(command) => run_catalog(command, cli.catalog.as_deref()),
@@ -190,7 +210,10 @@ fn run_inventory(paths: &[PathBuf], json: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     } else {
-        print!("{}", inventory::render_table(&inventory));
+        print!(
+            "{}",
+            gpa::safe_text::escape_lines(&inventory::render_table(&inventory))
+        );
     }
     if clean {
         ExitCode::SUCCESS
@@ -205,13 +228,20 @@ fn read_inventory(paths: &[PathBuf]) -> Option<(Inventory, bool)> {
     for error in &outcome.errors {
         eprintln!("gpa: {error}");
     }
+    let mut damaged = false;
+    for gpo in &outcome.gpos {
+        for damage in &gpo.damage {
+            eprintln!("gpa: damaged: {}", damage.describe());
+            damaged = true;
+        }
+    }
     if outcome.gpos.is_empty() {
         if outcome.errors.is_empty() {
             eprintln!("gpa: no GPO found");
         }
         return None;
     }
-    let clean = outcome.errors.is_empty();
+    let clean = outcome.errors.is_empty() && !damaged;
     Some((Inventory { gpos: outcome.gpos }, clean))
 }
 
@@ -226,17 +256,31 @@ fn run_analyze(
     let bar = progress_bar(inventory.gpos.len());
     let analysis = analyze_with_progress(&inventory, catalog, &|| bar.inc(1));
     bar.finish_and_clear();
+    // Every report is staged before any is replaced: one failure leaves all the old ones.
+    let mut outputs = gpa::output::Outputs::new();
     let mut written = true;
     for (path, write) in reports {
         let Some(path) = path else { continue };
-        let result = write(&inventory, &analysis)
-            .and_then(|bytes| report::write_file_atomically(path, &bytes));
+        let result = write(&inventory, &analysis).and_then(|bytes| outputs.stage(path, bytes));
         if let Err(e) = result {
             eprintln!("gpa: cannot write the report: {e}");
             written = false;
         }
     }
-    print!("{}", report::summary::render(&inventory, &analysis));
+    if written && let Err(e) = outputs.commit() {
+        eprintln!("gpa: cannot write the report: {e}");
+        written = false;
+    }
+    let summary = report::summary::render(&inventory, &analysis);
+    // A report written to standard output (`-`) keeps it clean: the summary goes to stderr then.
+    if reports
+        .iter()
+        .any(|(p, _)| p.is_some_and(|p| p.as_os_str() == "-"))
+    {
+        eprint!("{summary}");
+    } else {
+        print!("{summary}");
+    }
     match (written, clean) {
         (false, _) => ExitCode::from(2),
         (true, false) => ExitCode::from(1),
@@ -244,7 +288,13 @@ fn run_analyze(
     }
 }
 
-fn run_convert(catalog: &Catalog, paths: &[PathBuf], out: &Path, merge: Merge) -> ExitCode {
+fn run_convert(
+    catalog: &Catalog,
+    paths: &[PathBuf],
+    out: &Path,
+    merge: Merge,
+    replace: bool,
+) -> ExitCode {
     let Some((inventory, clean)) = read_inventory(paths) else {
         return ExitCode::from(2);
     };
@@ -252,11 +302,17 @@ fn run_convert(catalog: &Catalog, paths: &[PathBuf], out: &Path, merge: Merge) -
     let analysis = analyze_with_progress(&inventory, catalog, &|| bar.inc(1));
     bar.finish_and_clear();
     let conversion = convert::convert(&inventory, &analysis, catalog, merge);
-    let errors = convert::write_files(&conversion, &inventory, out);
+    let errors = convert::write_files(&conversion, &inventory, out, replace);
     for error in &errors {
         eprintln!("gpa: cannot write: {error}");
     }
-    print!("{}", convert::render_table(&conversion));
+    // The table says what was written: shown only once it was.
+    if errors.is_empty() {
+        print!(
+            "{}",
+            gpa::safe_text::escape_lines(&convert::render_table(&conversion))
+        );
+    }
     match (errors.is_empty(), clean) {
         (false, _) => ExitCode::from(2),
         (true, false) => ExitCode::from(1),
@@ -328,7 +384,10 @@ fn run_validate(catalog: &Catalog, files: &[PathBuf], json: bool) -> ExitCode {
     let run = validate::validate_paths(catalog, files);
     for report in &run.files {
         if let Some(error) = &report.error {
-            eprintln!("gpa: {}: {error}", report.path);
+            eprintln!(
+                "gpa: {}",
+                gpa::safe_text::escape_control(&format!("{}: {error}", report.path))
+            );
         }
     }
     if json {
@@ -337,7 +396,7 @@ fn run_validate(catalog: &Catalog, files: &[PathBuf], json: bool) -> ExitCode {
         }
     } else {
         for report in &run.files {
-            print!("{}", report.render());
+            print!("{}", gpa::safe_text::escape_lines(&report.render()));
         }
         print!("{}", run.summary.render());
     }

@@ -50,6 +50,71 @@ pub struct Gpo {
     pub notes: Vec<String>,
     /// The file or folder this GPO was read from.
     pub origin: String,
+    /// Files of this GPO that were read only in part (truncated, corrupted): the settings read
+    /// before the damage are in `settings`, with the damaged file as their source. Every report
+    /// shows these, and a run that meets one exits with status 1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub damage: Vec<Damage>,
+}
+
+/// A file read only in part: where reading stopped, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Damage {
+    /// The damaged file, as the settings' `source.file` names it.
+    pub file: String,
+    pub at: DamageAt,
+    /// What was wrong, with at most a short escaped excerpt of the file.
+    pub problem: String,
+    /// How many settings were read from the file before the damage (they are kept).
+    pub settings_kept: usize,
+    /// Settings the GPO's gpreport.xml has that the damaged file lost (by name, or identity when
+    /// the report names none); empty when the backup has no report or it lists nothing more.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lost_per_report: Vec<String>,
+}
+
+/// Where in a damaged file the damage was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DamageAt {
+    /// A byte offset from the start of the file (binary files: registry.pol).
+    Byte(u64),
+    /// A 1-based line (text files: INF, CSV, INI, XML).
+    Line(u32),
+    /// The file as a whole (empty, or a required part missing).
+    File,
+}
+
+impl std::fmt::Display for DamageAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DamageAt::Byte(offset) => write!(f, "byte {offset}"),
+            DamageAt::Line(line) => write!(f, "line {line}"),
+            DamageAt::File => f.write_str("whole file"),
+        }
+    }
+}
+
+impl Damage {
+    /// One line for terminals and CSV cells: `FILE (byte 1234): PROBLEM; N settings kept`, and
+    /// the settings the report has that were lost.
+    pub fn describe(&self) -> String {
+        let mut text = format!(
+            "{} ({}): {}; {} setting{} read before the damage kept",
+            self.file,
+            self.at,
+            self.problem,
+            self.settings_kept,
+            if self.settings_kept == 1 { "" } else { "s" }
+        );
+        if !self.lost_per_report.is_empty() {
+            text.push_str(&format!(
+                "; lost, per gpreport.xml: {}",
+                self.lost_per_report.join("; ")
+            ));
+        }
+        crate::safe_text::escape_control(&text)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -253,8 +253,9 @@ impl Catalog {
     /// Reads a catalog build from a folder written by `gpa catalog build`.
     pub fn load_dir(dir: &Path) -> Result<Catalog, String> {
         let path = dir.join(CATALOG_FILE);
-        let bytes =
-            std::fs::read(&path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        // Through the input size limit and regular-file check: a catalog folder can be anyone's.
+        let bytes = crate::input::fs_read::read_file(&path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
         Catalog::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
     }
 

@@ -18,8 +18,8 @@ use crate::catalog::instance::SettingInstance;
 use crate::matching::analyze::{Analysis, MatchedSetting, Readiness, ReasonKind, RowIdentity};
 use crate::matching::assemble::{Piece, assemble};
 use crate::model::{Gpo, Inventory, Scope};
+use crate::report::Generator;
 use crate::report::summary::{one_line, table};
-use crate::report::{Generator, write_file_atomically};
 
 /// The file written beside the policies.
 pub const SUMMARY_FILE: &str = "conversion-summary.json";
@@ -518,30 +518,74 @@ impl ConvertedPolicy {
     }
 }
 
-/// Writes every policy that has settings, then the summary, into `dir` (created when missing).
-/// Returns one message per file that could not be written.
-pub fn write_files(conversion: &Conversion, inventory: &Inventory, dir: &Path) -> Vec<String> {
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        return vec![format!("{}: {e}", dir.display())];
+/// Writes every policy that has settings, and the summary, into `dir` (created when missing):
+/// all staged first, then renamed together, so a failure leaves the folder as it was. A folder
+/// holding files gpa did not write is refused unless `replace`; the policies of gpa's earlier run
+/// there that this run does not write are removed afterwards (with `replace`, the foreign
+/// `*.json` files too; see [`super::out_dir`]). Returns one message per problem; empty when
+/// everything was written.
+pub fn write_files(
+    conversion: &Conversion,
+    inventory: &Inventory,
+    dir: &Path,
+    replace: bool,
+) -> Vec<String> {
+    let shown = || crate::safe_text::escape_control(&dir.display().to_string());
+    let before = match super::out_dir::survey(dir) {
+        Ok(before) => before,
+        Err(e) => return vec![format!("{}: {e}", shown())],
+    };
+    if !before.foreign.is_empty() && !replace {
+        let names: Vec<String> = before
+            .foreign
+            .iter()
+            .take(5)
+            .map(|n| crate::safe_text::excerpt(n, crate::safe_text::EXCERPT_CHARS))
+            .collect();
+        return vec![format!(
+            "{}: holds {} file(s) gpa did not write ({}{}): give an empty or new folder, or \
+             --replace to remove its *.json files",
+            shown(),
+            before.foreign.len(),
+            names.join(", "),
+            if before.foreign.len() > 5 {
+                ", …"
+            } else {
+                ""
+            }
+        )];
     }
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return vec![format!("{}: {e}", shown())];
+    }
+    let mut outputs = crate::output::Outputs::new();
+    let mut written = std::collections::BTreeSet::new();
     let mut errors = Vec::new();
     for policy in &conversion.policies {
         let Some(file) = &policy.file else { continue };
         let path = dir.join(file);
         if let Err(e) = policy
             .to_json()
-            .and_then(|bytes| write_file_atomically(&path, &bytes))
+            .and_then(|bytes| outputs.stage(&path, bytes))
         {
             errors.push(e);
         }
+        written.insert(file.clone());
     }
     let path = dir.join(SUMMARY_FILE);
     if let Err(e) =
-        summary_json(conversion, inventory).and_then(|bytes| write_file_atomically(&path, &bytes))
+        summary_json(conversion, inventory).and_then(|bytes| outputs.stage(&path, bytes))
     {
         errors.push(e);
     }
-    errors
+    if !errors.is_empty() {
+        return errors;
+    }
+    if let Err(e) = outputs.commit() {
+        return vec![e];
+    }
+    let stale = super::out_dir::to_remove(&before, &written, replace);
+    super::out_dir::remove(dir, &stale)
 }
 
 #[derive(Serialize)]

@@ -3,4 +3,5 @@
 //! against the catalog before it is uploaded.
 
 pub mod convert;
+pub mod out_dir;
 pub mod validate;

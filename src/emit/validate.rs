@@ -302,7 +302,8 @@ pub fn validate_paths(catalog: &Catalog, paths: &[PathBuf]) -> ValidationRun {
 }
 
 /// Each path that is a file, and every `*.json` file below each folder (sorted by path; links to
-/// folders are not followed). A missing path, or a folder without any `*.json` file, is an error.
+/// folders are not followed; `conversion-summary.json`, which `gpa convert` writes beside its
+/// policies, is not a policy and is skipped in folders). A missing path, or a folder without any `*.json` file, is an error.
 pub fn policy_files(paths: &[PathBuf]) -> Vec<Result<PathBuf, InputError>> {
     let mut out = Vec::new();
     for path in paths {
@@ -341,6 +342,8 @@ fn json_files_under(dir: &Path, out: &mut Vec<Result<PathBuf, InputError>>) {
         };
         if kind.is_dir() {
             json_files_under(&path, out);
+        } else if entry.file_name() == super::convert::SUMMARY_FILE {
+            // `gpa convert` writes it beside its policies: it describes them and is not one.
         } else if path
             .extension()
             .is_some_and(|x| x.eq_ignore_ascii_case("json"))

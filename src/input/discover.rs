@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::backup::{self, BackupInst, BackupScheme};
+use super::damage::{self, FileRead, TextKind};
 use super::reconcile::{self, Family, FamilyStatus};
-use super::{InputError, audit_csv, gpreport, gpttmpl, ini, preferences, registry_pol, text};
-use crate::model::{BackupInfo, Gpo, Scope, Setting};
+use super::{InputError, fs_read, gpreport, registry_pol, text};
+use crate::model::{BackupInfo, Damage, Gpo, Scope, Setting};
 
 /// Everything read from the paths: the GPOs, and the files or folders that could not be read.
 #[derive(Debug, Default)]
@@ -48,15 +49,14 @@ pub struct Discovery {
 /// Finds the GPO exports under `paths` without reading their settings.
 pub fn find_inputs(paths: &[PathBuf]) -> Discovery {
     let mut discovery = Discovery::default();
-    let mut visited = BTreeSet::new();
+    let mut visited = Visited::new();
     for path in paths {
         let before = discovery.inputs.len();
         let errors_before = discovery.errors.len();
         match fs::metadata(path) {
             Err(e) => discovery.errors.push(InputError::new(path, e.to_string())),
             Ok(meta) if meta.is_dir() => {
-                let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-                if visited.contains(&canonical) {
+                if visited.contains(&folder_id(path, &meta)) {
                     continue;
                 }
                 let label_base = path
@@ -77,7 +77,7 @@ pub fn find_inputs(paths: &[PathBuf]) -> Discovery {
     discovery
 }
 
-fn given_file(path: &Path, discovery: &mut Discovery, visited: &mut BTreeSet<PathBuf>) {
+fn given_file(path: &Path, discovery: &mut Discovery, visited: &mut Visited) {
     let name = lower_name(path);
     let parent = match path.parent() {
         Some(p) if p.as_os_str().is_empty() => PathBuf::from("."),
@@ -113,59 +113,116 @@ fn given_file(path: &Path, discovery: &mut Discovery, visited: &mut BTreeSet<Pat
     }
 }
 
-fn walk(dir: &Path, label: &str, discovery: &mut Discovery, visited: &mut BTreeSet<PathBuf>) {
-    let canonical = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    if !visited.insert(canonical) {
-        return;
-    }
-    let (files, dirs) = match list_dir(dir) {
-        Ok(listing) => listing,
-        Err(e) => {
-            discovery.errors.push(InputError::new(dir, e));
-            return;
+/// Folders already walked, by identity (device and inode on Unix), so a symbolic link back to an
+/// ancestor or a second path to one folder is walked once.
+type Visited = BTreeSet<FolderId>;
+
+#[cfg(unix)]
+type FolderId = (u64, u64);
+#[cfg(not(unix))]
+type FolderId = PathBuf;
+
+#[cfg(unix)]
+fn folder_id(_path: &Path, meta: &fs::Metadata) -> FolderId {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn folder_id(path: &Path, _meta: &fs::Metadata) -> FolderId {
+    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// How many folder levels below a path the walk goes. Real exports nest a backup a few levels
+/// down (`<vendor>/<product>/<GPO name>/{BackupID}/DomainSysvol/GPO/Machine/…`, about 12); a
+/// deeper tree is a loop or hostile, and its deeper folders are reported and not walked.
+pub const MAX_WALK_DEPTH: usize = 64;
+
+/// Walks the folders under `root` iteratively (no recursion, so depth cannot exhaust the stack),
+/// each folder once, in name order, and each entry once: linear in the number of entries.
+fn walk(root: &Path, label: &str, discovery: &mut Discovery, visited: &mut Visited) {
+    let mut stack = vec![(root.to_path_buf(), label.to_string(), 0usize)];
+    while let Some((dir, label, depth)) = stack.pop() {
+        match fs::metadata(&dir) {
+            Ok(meta) => {
+                if !visited.insert(folder_id(&dir, &meta)) {
+                    if depth > 0 && fs::symlink_metadata(&dir).is_ok_and(|m| m.is_symlink()) {
+                        discovery.errors.push(InputError::new(
+                            &dir,
+                            "symbolic link to a folder already walked (a loop, or a second path                              to it): not walked again",
+                        ));
+                    }
+                    continue;
+                }
+            }
+            Err(e) => {
+                discovery.errors.push(InputError::new(&dir, e.to_string()));
+                continue;
+            }
         }
-    };
-    if files
-        .iter()
-        .any(|(n, _)| n == "bkupinfo.xml" || n == "backup.xml")
-    {
-        discovery.inputs.push(Input::Backup(dir.to_path_buf()));
-        return;
-    }
-    if is_gpo_folder(&files, &dirs) {
-        discovery.inputs.push(Input::GpoFolder {
-            dir: dir.to_path_buf(),
-            label: label.to_string(),
-        });
-        return;
-    }
-    for (name, path) in &files {
-        if name == "manifest.xml" {
-            match read_text(path).and_then(|t| backup::read_manifest(&t)) {
-                Ok(entries) => {
-                    for entry in entries {
-                        if let Some(id) = entry.id.clone() {
-                            discovery.manifest_entries.entry(id).or_insert(entry);
+        let (files, dirs) = match list_dir(&dir) {
+            Ok(listing) => listing,
+            Err(e) => {
+                discovery.errors.push(InputError::new(&dir, e));
+                continue;
+            }
+        };
+        if files
+            .iter()
+            .any(|(n, _)| n == "bkupinfo.xml" || n == "backup.xml")
+        {
+            discovery.inputs.push(Input::Backup(dir.clone()));
+            continue;
+        }
+        if is_gpo_folder(&files, &dirs) {
+            discovery.inputs.push(Input::GpoFolder {
+                dir: dir.clone(),
+                label: label.clone(),
+            });
+            continue;
+        }
+        for (name, path) in &files {
+            if name == "manifest.xml" {
+                match read_text(path).and_then(|t| backup::read_manifest(&t)) {
+                    Ok(entries) => {
+                        for entry in entries {
+                            if let Some(id) = entry.id.clone() {
+                                discovery.manifest_entries.entry(id).or_insert(entry);
+                            }
                         }
                     }
+                    Err(e) => discovery.errors.push(InputError::new(path, e)),
                 }
-                Err(e) => discovery.errors.push(InputError::new(path, e)),
-            }
-        } else if name.ends_with(".xml") {
-            match sniff_report(path) {
-                Ok(true) => discovery.inputs.push(Input::Report(path.clone())),
-                Ok(false) => {}
-                Err(e) => discovery.errors.push(InputError::new(path, e)),
+            } else if name.ends_with(".xml") {
+                match sniff_report(path) {
+                    Ok(true) => discovery.inputs.push(Input::Report(path.clone())),
+                    Ok(false) => {}
+                    Err(e) => discovery.errors.push(InputError::new(path, e)),
+                }
             }
         }
-    }
-    for (_, path) in &dirs {
-        let child_label = if label.is_empty() {
-            name_of(path)
-        } else {
-            format!("{label}/{}", name_of(path))
-        };
-        walk(path, &child_label, discovery, visited);
+        if depth >= MAX_WALK_DEPTH {
+            if !dirs.is_empty() {
+                discovery.errors.push(InputError::new(
+                    &dir,
+                    format!(
+                        "{MAX_WALK_DEPTH} folder levels below the path given: its {} subfolder(s) \
+                         are not walked",
+                        dirs.len()
+                    ),
+                ));
+            }
+            continue;
+        }
+        // Pushed in reverse so that the stack pops them in name order, as a recursion would.
+        for (_, path) in dirs.iter().rev() {
+            let child_label = if label.is_empty() {
+                name_of(path)
+            } else {
+                format!("{label}/{}", name_of(path))
+            };
+            stack.push((path.clone(), child_label, depth + 1));
+        }
     }
 }
 
@@ -187,7 +244,8 @@ fn is_gpo_folder(files: &[(String, PathBuf)], dirs: &[(String, PathBuf)]) -> boo
 /// True when the file is an XML report: its first few thousand characters name the GPMC settings
 /// or RSoP namespace.
 fn sniff_report(path: &Path) -> Result<bool, String> {
-    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    // 4096 characters are at most 16 KiB in any encoding; the rest of the file is not read here.
+    let bytes = fs_read::read_head(path, 16 * 1024)?;
     let (text, _) = text::decode(&bytes);
     let head: String = text.chars().take(4096).collect();
     Ok(
@@ -220,8 +278,15 @@ fn list_dir(dir: &Path) -> Result<(Vec<(String, PathBuf)>, Vec<(String, PathBuf)
 /// Every file below `root`, as (relative path in lower case with `/`, real path), sorted.
 fn index_files(root: &Path) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
+    let mut visited = Visited::new();
     let mut stack = vec![(String::new(), root.to_path_buf(), 0usize)];
     while let Some((prefix, dir, depth)) = stack.pop() {
+        let Ok(meta) = fs::metadata(&dir) else {
+            continue;
+        };
+        if !visited.insert(folder_id(&dir, &meta)) {
+            continue;
+        }
         let Ok((files, dirs)) = list_dir(&dir) else {
             continue;
         };
@@ -294,6 +359,8 @@ struct RawRead {
     families: BTreeMap<Family, FamilyStatus>,
     notes: Vec<String>,
     errors: Vec<InputError>,
+    /// Files read only in part; `families` marks theirs `Damaged` with the index here.
+    damage: Vec<Damage>,
 }
 
 /// Reads the raw files of the GPO folder `gpo_root` (`DomainSysvol/GPO` of a backup, or a loose
@@ -339,13 +406,24 @@ fn read_raw_files(files: &[(String, PathBuf)]) -> RawRead {
             }
             _ => {}
         }
-        let result = fs::read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| read_one(kind, scope, &bytes, &file));
+        let result =
+            fs_read::read_file(path).and_then(|bytes| read_one(kind, scope, &bytes, &file));
         match result {
-            Ok(settings) => {
-                raw.settings.extend(settings);
-                raw.families.entry(family).or_insert(FamilyStatus::Read);
+            Ok(read) => {
+                if let Some(found) = read.damage {
+                    raw.families
+                        .insert(family, FamilyStatus::Damaged(raw.damage.len()));
+                    raw.damage.push(Damage {
+                        file: file.clone(),
+                        at: found.at,
+                        problem: found.problem,
+                        settings_kept: read.settings.len(),
+                        lost_per_report: Vec::new(),
+                    });
+                } else {
+                    raw.families.entry(family).or_insert(FamilyStatus::Read);
+                }
+                raw.settings.extend(read.settings);
             }
             Err(reason) => {
                 raw.errors.push(InputError::new(path, reason));
@@ -356,25 +434,18 @@ fn read_raw_files(files: &[(String, PathBuf)]) -> RawRead {
     raw
 }
 
-fn read_one(
-    kind: FileKind,
-    scope: Scope,
-    bytes: &[u8],
-    file: &str,
-) -> Result<Vec<Setting>, String> {
-    if kind == FileKind::RegistryPol {
-        return registry_pol::read_settings(bytes, scope, file);
-    }
-    let text = text::decode_text(bytes);
-    match kind {
-        FileKind::GptTmpl | FileKind::GptTmplInMachine => gpttmpl::read_settings(&text, file),
-        FileKind::AuditCsv => audit_csv::read_settings(&text, file),
-        FileKind::Scripts => Ok(ini::read_scripts(&text, scope, false, file)),
-        FileKind::PsScripts => Ok(ini::read_scripts(&text, scope, true, file)),
-        FileKind::Fdeploy1 | FileKind::Fdeploy => Ok(ini::read_folder_redirection(&text, file)),
-        FileKind::Preferences => preferences::read_settings(&text, scope, file),
-        FileKind::RegistryPol | FileKind::LgpoText => Ok(Vec::new()),
-    }
+fn read_one(kind: FileKind, scope: Scope, bytes: &[u8], file: &str) -> Result<FileRead, String> {
+    let text_kind = match kind {
+        FileKind::RegistryPol => return registry_pol::read_checked(bytes, scope, file),
+        FileKind::LgpoText => return Ok(FileRead::default()),
+        FileKind::GptTmpl | FileKind::GptTmplInMachine => TextKind::GptTmpl,
+        FileKind::AuditCsv => TextKind::AuditCsv,
+        FileKind::Scripts => TextKind::Scripts { powershell: false },
+        FileKind::PsScripts => TextKind::Scripts { powershell: true },
+        FileKind::Fdeploy1 | FileKind::Fdeploy => TextKind::FolderRedirection,
+        FileKind::Preferences => TextKind::Preferences,
+    };
+    damage::read_text_file(text_kind, scope, bytes, file)
 }
 
 /// A backup folder's metadata, read before choosing among several backups of one GPO.
@@ -661,6 +732,7 @@ fn read_backup(meta: BackupMeta, skipped: &[BackupMeta]) -> (Gpo, Vec<InputError
         .collect();
     let raw = read_raw_files(&gpo_files);
     gpo.settings = raw.settings;
+    gpo.damage = raw.damage;
     gpo.notes.extend(raw.notes);
     errors.extend(raw.errors);
 
@@ -726,7 +798,7 @@ fn read_gpo_folder(dir: &Path, label: &str) -> (Gpo, Vec<InputError>) {
     };
     let mut ini_name = None;
     if let Some((_, path)) = files.iter().find(|(rel, _)| rel == "gpt.ini") {
-        match fs::read(path) {
+        match fs_read::read_file(path) {
             Ok(bytes) => {
                 let ini = backup::read_gpt_ini(&text::decode_text(&bytes));
                 ini_name = ini.display_name;
@@ -751,15 +823,14 @@ fn read_gpo_folder(dir: &Path, label: &str) -> (Gpo, Vec<InputError>) {
     );
     let raw = read_raw_files(&files);
     gpo.settings = raw.settings;
+    gpo.damage = raw.damage;
     gpo.notes.extend(raw.notes);
     errors.extend(raw.errors);
     (gpo, errors)
 }
 
 fn read_text(path: &Path) -> Result<String, String> {
-    fs::read(path)
-        .map(|b| text::decode_text(&b))
-        .map_err(|e| e.to_string())
+    fs_read::read_file(path).map(|b| text::decode_text(&b))
 }
 
 fn lower_name(path: &Path) -> String {

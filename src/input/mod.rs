@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod audit_csv;
 pub mod backup;
+pub mod damage;
 pub mod discover;
+pub mod fs_read;
 pub mod gpreport;
 pub mod gpttmpl;
 pub mod ini;
@@ -17,8 +19,17 @@ pub mod xml;
 use std::path::PathBuf;
 
 /// A file that could not be read, with what is wrong with it. Reading goes on with the other files.
+///
+/// Shown as `PATH: REASON` with control characters of both escaped (a folder name with a newline
+/// must not forge a second `gpa: …` line); the reason is cut to
+/// [`crate::safe_text::MESSAGE_CHARS`] characters when it is made, so an error that quotes its
+/// input (a parser echoing a 10 MB line) stays one short line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}: {reason}", path.display())]
+#[error(
+    "{}: {}",
+    crate::safe_text::escape_control(&path.display().to_string()),
+    crate::safe_text::escape_control(reason)
+)]
 pub struct InputError {
     pub path: PathBuf,
     pub reason: String,
@@ -28,7 +39,7 @@ impl InputError {
     pub fn new(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
         InputError {
             path: path.into(),
-            reason: reason.into(),
+            reason: crate::safe_text::excerpt(&reason.into(), crate::safe_text::MESSAGE_CHARS),
         }
     }
 }

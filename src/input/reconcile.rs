@@ -44,6 +44,8 @@ pub enum FamilyStatus {
     Read,
     /// At least one file of the family could not be read (the error is reported elsewhere).
     Failed,
+    /// A file of the family was read only in part: the index of its record in the GPO's `damage`.
+    Damaged(usize),
 }
 
 /// An `ExtensionData` of a report that holds `<Error>` instead of settings.
@@ -235,6 +237,18 @@ pub fn reconcile(
                 }
             }
             None if families.get(&f) == Some(&FamilyStatus::Failed) => {
+                *kept_fallback.entry(kind_text(r.kind)).or_default() += 1;
+                kept_from_report.push(r);
+            }
+            // The damaged file lost it: name it on the damage record, and keep the report's
+            // setting so the GPO still has it.
+            None if let Some(FamilyStatus::Damaged(i)) = families.get(&f)
+                && let Some(damage) = gpo.damage.get_mut(*i) =>
+            {
+                damage.lost_per_report.push(match &r.display_name {
+                    Some(name) => name.clone(),
+                    None => crate::inventory::identity_text(&r.id),
+                });
                 *kept_fallback.entry(kind_text(r.kind)).or_default() += 1;
                 kept_from_report.push(r);
             }

@@ -31,6 +31,9 @@ pub struct RegistryPol {
     /// Problems that did not stop the parse (a truncated last instruction, a name or data length
     /// over the MS-GPREG limits, an undecodable marker), each naming the instruction.
     pub warnings: Vec<String>,
+    /// Where a damaged instruction stopped the parse (its byte offset) and why: the entries before
+    /// it are kept, the bytes from there on are not read. None when the whole file was read.
+    pub damage: Option<(usize, String)>,
 }
 
 const SIGNATURE: &[u8; 4] = b"PReg";
@@ -81,6 +84,13 @@ pub fn parse(bytes: &[u8]) -> Result<RegistryPol, String> {
                     "instruction {index} at byte {start}: {problem}; the {} bytes from there on are ignored",
                     bytes.len() - start
                 ));
+                pol.damage = Some((
+                    start,
+                    format!(
+                        "instruction {index}: {problem}; the {} bytes from there on are not read",
+                        bytes.len() - start
+                    ),
+                ));
                 break;
             }
         }
@@ -88,8 +98,26 @@ pub fn parse(bytes: &[u8]) -> Result<RegistryPol, String> {
     Ok(pol)
 }
 
+/// Reads a registry.pol file into settings of the given scope, and says where a damaged
+/// instruction stopped the read (the settings before it are kept).
+pub fn read_checked(
+    bytes: &[u8],
+    scope: Scope,
+    file: &str,
+) -> Result<crate::input::damage::FileRead, String> {
+    let pol = parse(bytes)?;
+    Ok(crate::input::damage::FileRead {
+        settings: settings_from(&pol, scope, file),
+        damage: pol.damage.map(|(at, problem)| crate::input::damage::Found {
+            at: crate::model::DamageAt::Byte(at as u64),
+            problem,
+        }),
+    })
+}
+
 /// Reads a registry.pol file into settings of the given scope (Machine → Device, User → User),
-/// in file order. `file` is the path recorded in each setting's source.
+/// in file order. `file` is the path recorded in each setting's source. A damaged instruction
+/// stops the read: use [`read_checked`] to learn where (this keeps the settings before it).
 pub fn read_settings(bytes: &[u8], scope: Scope, file: &str) -> Result<Vec<Setting>, String> {
     Ok(settings_from(&parse(bytes)?, scope, file))
 }

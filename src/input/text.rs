@@ -20,34 +20,31 @@ pub enum SniffedEncoding {
 /// Malformed sequences become U+FFFD rather than failing: a single bad byte in a 4 MB report must
 /// not lose the whole GPO.
 pub fn decode(bytes: &[u8]) -> (String, SniffedEncoding) {
+    let (text, encoding, _) = decode_reporting(bytes);
+    (text, encoding)
+}
+
+/// [`decode`], and whether some bytes were malformed (replaced by U+FFFD): a bit flip, or a
+/// UTF-16 file cut at an odd byte. The damage checks of the text readers use it.
+pub fn decode_reporting(bytes: &[u8]) -> (String, SniffedEncoding, bool) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return (
-            UTF_8.decode_without_bom_handling(rest).0.into_owned(),
-            SniffedEncoding::Utf8Bom,
-        );
+        let (text, malformed) = UTF_8.decode_without_bom_handling(rest);
+        return (text.into_owned(), SniffedEncoding::Utf8Bom, malformed);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return (
-            UTF_16LE.decode_without_bom_handling(rest).0.into_owned(),
-            SniffedEncoding::Utf16LeBom,
-        );
+        let (text, malformed) = UTF_16LE.decode_without_bom_handling(rest);
+        return (text.into_owned(), SniffedEncoding::Utf16LeBom, malformed);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return (
-            UTF_16BE.decode_without_bom_handling(rest).0.into_owned(),
-            SniffedEncoding::Utf16BeBom,
-        );
+        let (text, malformed) = UTF_16BE.decode_without_bom_handling(rest);
+        return (text.into_owned(), SniffedEncoding::Utf16BeBom, malformed);
     }
     if bytes.len() >= 2 && bytes[0] != 0 && bytes[1] == 0 {
-        return (
-            UTF_16LE.decode_without_bom_handling(bytes).0.into_owned(),
-            SniffedEncoding::Utf16Le,
-        );
+        let (text, malformed) = UTF_16LE.decode_without_bom_handling(bytes);
+        return (text.into_owned(), SniffedEncoding::Utf16Le, malformed);
     }
-    (
-        UTF_8.decode_without_bom_handling(bytes).0.into_owned(),
-        SniffedEncoding::Utf8,
-    )
+    let (text, malformed) = UTF_8.decode_without_bom_handling(bytes);
+    (text.into_owned(), SniffedEncoding::Utf8, malformed)
 }
 
 /// Decodes and returns only the text.

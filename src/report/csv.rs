@@ -8,7 +8,7 @@ use crate::model::Inventory;
 use super::{mdm_support_text, scope_text};
 
 /// Intune's Group Policy analytics columns, then gpa's evidence columns, then the extras.
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 22] = [
     "GPO Name",
     "GPO GUID",
     "Setting Name",
@@ -30,6 +30,7 @@ pub const COLUMNS: [&str; 21] = [
     "Setting Type",
     "Across GPOs",
     "GPO Source",
+    "Damaged Source",
 ];
 
 /// The report as bytes: UTF-8 with a byte order mark (Excel reads it as UTF-8 only then), CRLF
@@ -57,7 +58,8 @@ pub fn write(inventory: &Inventory, analysis: &Analysis) -> Result<Vec<u8>, Stri
             for row in &a.rows {
                 let match_route = row.match_route.to_string();
                 let reason = row.reason();
-                let record: [&str; 21] = [
+                let damage = super::damage_of(gpo, &row.source.file).map(|d| d.describe());
+                let record: [&str; 22] = [
                     &gpo.display_name,
                     gpo.guid.as_deref().unwrap_or_default(),
                     &row.name,
@@ -81,6 +83,7 @@ pub fn write(inventory: &Inventory, analysis: &Analysis) -> Result<Vec<u8>, Stri
                         .get(&row.identity)
                         .map_or("", String::as_str),
                     &gpo.origin,
+                    damage.as_deref().unwrap_or_default(),
                 ];
                 writer
                     .write_record(record.iter().map(|f| excel_safe(f).into_owned()))

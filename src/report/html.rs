@@ -74,6 +74,7 @@ pub fn write(inventory: &Inventory, analysis: &Analysis) -> Result<Vec<u8>, Stri
     let figures: Vec<GpoFigures> = gpos.iter().map(|(g, a)| figures(g, a)).collect();
     header(&mut page, &figures, &analysis.overlaps);
     gpo_summary(&mut page, &gpos, &figures);
+    damage_section(&mut page, &gpos);
     settings_section(&mut page);
     overlaps_section(&mut page, &analysis.overlaps);
     page.push_str("<script type=\"application/json\" id=\"data\">");
@@ -82,6 +83,31 @@ pub fn write(inventory: &Inventory, analysis: &Analysis) -> Result<Vec<u8>, Stri
     page.push_str(SCRIPT);
     page.push_str("</script>\n</body>\n</html>\n");
     Ok(page.into_bytes())
+}
+
+/// The files read only in part, when there are any: which GPO, where, what was kept and lost.
+fn damage_section(page: &mut String, gpos: &[(&Gpo, &GpoAnalysis)]) {
+    let damaged: Vec<(&Gpo, &crate::model::Damage)> = gpos
+        .iter()
+        .flat_map(|(g, _)| g.damage.iter().map(move |d| (*g, d)))
+        .collect();
+    if damaged.is_empty() {
+        return;
+    }
+    page.push_str("<section id=\"damage\">\n<h2>Damaged files</h2>\n<p class=\"note\">These files were read only in part: the settings read before the damage are in the table, the rest is missing.</p>\n<table>\n<thead><tr><th>GPO</th><th>File</th><th>Where</th><th>Problem</th><th>Settings kept</th><th>Lost, per gpreport.xml</th></tr></thead>\n<tbody>\n");
+    for (gpo, d) in damaged {
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&gpo.display_name),
+            escape(&d.file),
+            d.at,
+            escape(&d.problem),
+            d.settings_kept,
+            escape(&d.lost_per_report.join("; "))
+        );
+    }
+    page.push_str("</tbody>\n</table>\n</section>\n");
 }
 
 fn generator() -> String {

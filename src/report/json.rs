@@ -38,11 +38,17 @@ struct GpoReport<'a> {
     source: &'a str,
     settings: Vec<SettingReport<'a>>,
     unsupported_group_policy_extensions: Vec<ExtensionReport<'a>>,
+    /// Files of the GPO read only in part (gpa's); absent when every file was read whole.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    damaged_files: &'a [crate::model::Damage],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SettingReport<'a> {
+    /// True when the setting comes from a file read only in part (gpa's; absent otherwise).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    from_damaged_file: bool,
     setting_name: &'a str,
     setting_category: &'a str,
     /// `device` or `user`.
@@ -111,8 +117,9 @@ fn ou_names(links: &[GpoLink]) -> Option<String> {
     (!names.is_empty()).then(|| names.join("; "))
 }
 
-fn setting(row: &MatchedSetting) -> SettingReport<'_> {
+fn setting<'a>(gpo: &Gpo, row: &'a MatchedSetting) -> SettingReport<'a> {
     SettingReport {
+        from_damaged_file: super::damage_of(gpo, &row.source.file).is_some(),
         setting_name: &row.name,
         setting_category: &row.category,
         setting_scope: scope_text(row.scope),
@@ -154,7 +161,8 @@ fn gpo_report<'a>(
         migration_readiness: f.migration_readiness,
         unknown_settings_count: f.unknown,
         source: &gpo.origin,
-        settings: analysis.rows.iter().map(setting).collect(),
+        settings: analysis.rows.iter().map(|r| setting(gpo, r)).collect(),
+        damaged_files: &gpo.damage,
         unsupported_group_policy_extensions: gpo
             .unsupported_extensions
             .iter()

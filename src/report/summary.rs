@@ -147,11 +147,37 @@ pub fn render(inventory: &Inventory, analysis: &Analysis) -> String {
         conflicts
     );
     out.push_str("\"Review\" counts Needs review rows (a definition exists, the value cannot be written as it is); \"Not supported\" also counts Not applicable rows; Unknown rows are not counted in MDM support. The CSV, JSON and HTML reports tell them apart.\n");
+    out.push_str(&damage_lines(inventory, analysis));
     out
 }
 
+/// The files read only in part, per GPO, after the table: the figures above count only what was
+/// read before the damage.
+fn damage_lines(inventory: &Inventory, analysis: &Analysis) -> String {
+    let mut out = String::new();
+    for a in &analysis.gpos {
+        let Some(gpo) = inventory.gpos.get(a.gpo) else {
+            continue;
+        };
+        for damage in &gpo.damage {
+            if out.is_empty() {
+                out.push_str("\nDamaged files (read only in part; the figures count the settings read before the damage):\n");
+            }
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                crate::safe_text::escape_control(&gpo.display_name),
+                damage.describe()
+            );
+        }
+    }
+    out
+}
+
+/// Whitespace runs (newlines included) become one space, other control characters are escaped:
+/// table cells come from GPO names a terminal must not obey.
 pub(crate) fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::safe_text::escape_control(&s.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Left-aligned first column, right-aligned figures, a rule under the header and above the totals.
@@ -178,6 +204,7 @@ pub(crate) fn table<const N: usize>(lines: &[[String; N]]) -> String {
             .zip(widths)
             .enumerate()
             .map(|(c, (cell, w))| {
+                let cell = crate::safe_text::escape_control(cell);
                 if c == 0 {
                     format!("{cell:<w$}")
                 } else {
