@@ -138,22 +138,23 @@ fn a_truncated_registry_pol_keeps_what_was_read_exits_1_and_every_report_shows_i
     );
     let summary = stdout(&out);
     assert_other_gpos_reported(&summary);
-    // 170 settings whole; 21 lost with the cut.
+    // 171 rows whole (SmartScreen gives two); 21 lost with the cut.
     assert!(
         summary.contains(
-            "MSFT Windows 10 1909 - Computer                                                  149"
+            "MSFT Windows 10 1909 - Computer                                                  150"
         ),
         "{summary}"
     );
     assert!(summary.contains("Damaged files"), "{summary}");
     let csv = fs::read_to_string(&csv).unwrap();
     assert!(csv.contains(",Damaged Source\r\n"));
-    // The 49 registry values kept make 45 rows (a policy with elements writes several values).
+    // The 49 registry values kept make 46 rows (a policy with elements writes several values;
+    // SmartScreen gives a row per node).
     assert_eq!(
         csv.lines()
             .filter(|l| l.contains("(byte 8914): instruction 49"))
             .count(),
-        45
+        46
     );
     let json: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
     let gpo = json["gpos"]
@@ -170,7 +171,7 @@ fn a_truncated_registry_pol_keeps_what_was_read_exits_1_and_every_report_shows_i
         .iter()
         .filter(|s| s["fromDamagedFile"] == true)
         .count();
-    assert_eq!(from_damaged, 45);
+    assert_eq!(from_damaged, 46);
     let html = fs::read_to_string(&html).unwrap();
     assert!(html.contains("<h2>Damaged files</h2>"));
 }
@@ -505,12 +506,17 @@ fn convert_out_refuses_foreign_files_removes_its_stale_policies_and_validates_cl
         out_dir.as_os_str(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(names_in(&out_dir).len(), 10);
+    // Eleven policies (every SCT 1909 GPO has a Ready setting) and the summary.
+    assert_eq!(names_in(&out_dir).len(), 12);
     let out = gpa(&[os("validate"), out_dir.as_os_str()]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).contains("9 files: 9 valid"));
+    assert!(
+        stdout(&out).contains("11 files: 11 valid"),
+        "{}",
+        stdout(&out)
+    );
 
-    // The same folder, one GPO: the other eight policies of the earlier run go.
+    // The same folder, one GPO: the other ten policies of the earlier run go.
     let one = root.join(COMPUTER);
     let out = gpa(&[
         os("convert"),

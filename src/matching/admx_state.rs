@@ -145,6 +145,10 @@ pub enum Decision {
     ShownSet,
     /// Only this claimant has more of its values in the GPO.
     OtherValues,
+    /// Registry evidence was equal (one value claimed alike by two templates, such as SecGuide's
+    /// and LocalSecurityAuthority's `RunAsPPL`); only this claimant has a settings catalog
+    /// definition, so MDM can set it. Language independent, unlike the report.
+    MdmTarget,
     /// Registry evidence was equal; the GPO's report names the owner (every claimant it names
     /// owns the value).
     Report,
@@ -177,6 +181,16 @@ pub struct UnresolvedReportPolicy {
 /// (registry values of any kind except GptTmpl security options), and from report policies kept
 /// in its settings when the GPO came from a report alone.
 pub fn recover_admx_state(gpo: &Gpo, admx: &AdmxCatalog) -> AdmxState {
+    recover_admx_state_with(gpo, admx, &|_, _| false)
+}
+
+/// [`recover_admx_state`], told which policies MDM can set (`has_mdm_target(policy, scope)`):
+/// of claimants that registry evidence cannot tell apart, the one MDM can set owns the value.
+pub fn recover_admx_state_with(
+    gpo: &Gpo,
+    admx: &AdmxCatalog,
+    has_mdm_target: &dyn Fn(usize, Scope) -> bool,
+) -> AdmxState {
     let mut out = AdmxState::default();
     for scope in [Scope::Device, Scope::User] {
         let named = report_route::named_by_report(gpo, admx, scope);
@@ -202,7 +216,8 @@ pub fn recover_admx_state(gpo: &Gpo, admx: &AdmxCatalog) -> AdmxState {
             })
             .collect();
         let state = RegistryState::replay(instructions.iter().copied());
-        let mut policies = from_registry(gpo, admx, scope, &state, &named);
+        let reachable = |policy: usize| has_mdm_target(policy, scope);
+        let mut policies = from_registry(gpo, admx, scope, &state, &named, &reachable);
         let consumed: BTreeSet<usize> = policies
             .iter()
             .flat_map(|p| p.evidence.iter().map(|e| e.setting))
@@ -251,6 +266,7 @@ fn from_registry(
     scope: Scope,
     state: &RegistryState,
     named: &BTreeSet<usize>,
+    reachable: &dyn Fn(usize) -> bool,
 ) -> Vec<RecoveredPolicy> {
     let claimed: Vec<(&ValueState, Claimants)> = state
         .values
@@ -261,7 +277,7 @@ fn from_registry(
     let ownership = Ownership::new(admx, state, &claimed);
     let mut assigned: BTreeMap<usize, Assigned> = BTreeMap::new();
     for (value, candidates) in &claimed {
-        let (owners, decision) = ownership.owners(value, candidates, named);
+        let (owners, decision) = ownership.owners(value, candidates, named, reachable);
         for owner in owners {
             let entry = assigned.entry(owner.0).or_default();
             for role in &owner.1 {

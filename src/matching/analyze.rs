@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::admx_state::{
     AdmxState, Decision, ElementValueData, RecoveredPolicy, Route as PolicyRoute,
-    recover_admx_state,
+    recover_admx_state_with,
 };
 use super::assemble::{Piece, assemble};
 pub use super::decision::{
@@ -190,7 +190,14 @@ pub fn analyze_with_progress(
 pub fn analyze_gpo(index: usize, gpo: &Gpo, catalog: &Catalog) -> GpoAnalysis {
     // The two stages are independent: a large GPO runs them side by side.
     let (admx, security) = rayon::join(
-        || recover_admx_state(gpo, catalog.admx()),
+        || {
+            recover_admx_state_with(gpo, catalog.admx(), &|policy, scope| {
+                catalog
+                    .links_for(policy, scope)
+                    .iter()
+                    .any(|l| l.definition_id.is_some() && !l.superseded_by_curated)
+            })
+        },
         || match_security_settings(gpo, catalog),
     );
     let mut rows = Vec::new();

@@ -16,7 +16,7 @@ pub mod translate;
 
 pub use admx_state::{
     AdmxState, Ambiguity, Decision, ElementValue, ElementValueData, Evidence, ExtraRegistrySetting,
-    RecoveredPolicy, Route, UnresolvedReportPolicy, recover_admx_state,
+    RecoveredPolicy, Route, UnresolvedReportPolicy, recover_admx_state, recover_admx_state_with,
 };
 pub use report_route::resolve_report_policy;
 

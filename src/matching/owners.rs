@@ -306,6 +306,7 @@ impl<'a> Ownership<'a> {
         value: &ValueState,
         claimants: &'c [Claimant],
         named: &BTreeSet<usize>,
+        reachable: &dyn Fn(usize) -> bool,
     ) -> (Vec<&'c Claimant>, Option<Decision>) {
         let eligible: Vec<&Claimant> = claimants.iter().filter(|c| self.eligible(c.0)).collect();
         if claimants.len() == 1 || eligible.is_empty() {
@@ -357,6 +358,11 @@ impl<'a> Ownership<'a> {
         let leaders: Vec<&Claimant> = pool.iter().copied().filter(|c| count(c) == most).collect();
         if let [one] = leaders.as_slice() {
             return (vec![*one], Some(Decision::OtherValues));
+        }
+        // A genuine tie: before any name, the claimant MDM can set.
+        let settable: Vec<&Claimant> = leaders.iter().copied().filter(|c| reachable(c.0)).collect();
+        if let [one] = settable.as_slice() {
+            return (vec![*one], Some(Decision::MdmTarget));
         }
         let by_report: Vec<&Claimant> = leaders
             .iter()
