@@ -270,3 +270,45 @@ fn an_element_value_without_an_option_is_left_out_with_its_reason() {
         left.detail
     );
 }
+
+/// GP-mapped native nodes whose values are the policy's own are written: LSA protection and
+/// SmartScreen in the shell, from Microsoft's Windows 11 24H2 baseline as an RSoP report.
+#[test]
+fn lsa_protection_and_smartscreen_shell_from_the_24h2_rsop_are_written() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let (inventory, analysis) = analysed(&[corpus.join("gpo-reports/raandree-gporeport")]);
+    let conversion = convert(
+        &inventory,
+        &analysis,
+        Catalog::embedded().expect("catalog"),
+        Merge::None,
+    );
+    let policy = conversion
+        .policies
+        .iter()
+        .find(|p| p.name == "MSFT Windows 11 24H2 - Computer")
+        .expect("24H2 computer policy");
+    let option = |id: &str| {
+        policy
+            .settings
+            .iter()
+            .find(|s| s.setting_definition_id == id)
+            .and_then(|s| s.chosen_option())
+            .map(str::to_string)
+    };
+    assert_eq!(
+        option(
+            "device_vendor_msft_policy_config_localsecurityauthority_configurelsaprotectedprocess"
+        )
+        .as_deref(),
+        Some(
+            "device_vendor_msft_policy_config_localsecurityauthority_configurelsaprotectedprocess_1"
+        )
+    );
+    assert_eq!(
+        option("device_vendor_msft_policy_config_smartscreen_enablesmartscreeninshell").as_deref(),
+        Some("device_vendor_msft_policy_config_smartscreen_enablesmartscreeninshell_1")
+    );
+}

@@ -282,6 +282,17 @@ impl<'a> Ownership<'a> {
         }
     }
 
+    /// True when the value being decided is the policy's own value: that it is written shows the
+    /// policy set no more than it shows any other claimant set.
+    fn own_value_is(&self, policy: usize, value: &ValueState) -> bool {
+        self.admx.policy(policy).is_some_and(|p| {
+            p.value_name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(&value.name))
+                && fold_registry_key(&p.key) == fold_registry_key(&value.key)
+        })
+    }
+
     fn eligible(&self, policy: usize) -> bool {
         self.presence.get(&policy) != Some(&Presence::Absent)
     }
@@ -345,7 +356,7 @@ impl<'a> Ownership<'a> {
         let shown: Vec<&Claimant> = best
             .iter()
             .copied()
-            .filter(|c| self.shown_set.contains(&c.0))
+            .filter(|c| self.shown_set.contains(&c.0) && !self.own_value_is(c.0, value))
             .collect();
         if let [one] = shown.as_slice() {
             return (vec![*one], Some(Decision::ShownSet));
