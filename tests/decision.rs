@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use gpa::catalog::Catalog;
-use gpa::emit::convert::{LeftOutReason, Merge, convert};
+use gpa::emit::convert::{Conversion, ConvertedPolicy, LeftOutReason, Merge, convert};
 use gpa::input::discover::read_paths;
 use gpa::matching::analyze::{Analysis, MatchedSetting, Readiness, ReasonKind, analyze};
 use gpa::model::{Inventory, Scope};
@@ -19,6 +19,26 @@ fn analysed(paths: &[PathBuf]) -> (Inventory, Analysis) {
     let inventory = Inventory { gpos: outcome.gpos };
     let analysis = analyze(&inventory, Catalog::embedded().expect("embedded catalog"));
     (inventory, analysis)
+}
+
+/// One policy per GPO, as `gpa convert` writes them by default.
+fn converted(inventory: &Inventory, analysis: &Analysis) -> Conversion {
+    convert(
+        inventory,
+        analysis,
+        Catalog::embedded().expect("embedded catalog"),
+        Merge::None,
+    )
+}
+
+/// The option a policy's top-level instance of a definition chose.
+fn written_option(policy: &ConvertedPolicy, id: &str) -> Option<String> {
+    policy
+        .settings
+        .iter()
+        .find(|s| s.setting_definition_id == id)
+        .and_then(|s| s.chosen_option())
+        .map(str::to_string)
 }
 
 /// (GPO, setting name, scope, value, definition id): what a row and a written source share.
@@ -44,8 +64,7 @@ fn a_row_is_ready_exactly_when_convert_writes_it() {
         return;
     };
     let (inventory, analysis) = analysed(&[corpus.join("gpo-backups"), corpus.join("gpo-reports")]);
-    let catalog = Catalog::embedded().expect("embedded catalog");
-    let conversion = convert(&inventory, &analysis, catalog, Merge::None);
+    let conversion = converted(&inventory, &analysis);
 
     let mut ready: BTreeMap<Key, usize> = BTreeMap::new();
     let mut not_ready: BTreeMap<Key, usize> = BTreeMap::new();
@@ -198,25 +217,13 @@ fn virtualization_based_security_gives_each_of_its_definitions() {
     );
 
     // Converted, each node is a setting of the policy, with the GPO's value as its option.
-    let conversion = convert(
-        &inventory,
-        &analysis,
-        Catalog::embedded().expect("catalog"),
-        Merge::None,
-    );
+    let conversion = converted(&inventory, &analysis);
     let policy = conversion
         .policies
         .iter()
         .find(|p| p.gpos == vec![gpo.gpo])
         .expect("policy");
-    let option = |id: &str| {
-        policy
-            .settings
-            .iter()
-            .find(|s| s.setting_definition_id == id)
-            .and_then(|s| s.chosen_option())
-            .map(str::to_string)
-    };
+    let option = |id: &str| written_option(policy, id);
     assert_eq!(
         option("device_vendor_msft_policy_config_deviceguard_lsacfgflags").as_deref(),
         Some("device_vendor_msft_policy_config_deviceguard_lsacfgflags_1")
@@ -251,12 +258,7 @@ fn an_element_value_without_an_option_is_left_out_with_its_reason() {
         "{}",
         row.reason()
     );
-    let conversion = convert(
-        &inventory,
-        &analysis,
-        Catalog::embedded().expect("catalog"),
-        Merge::None,
-    );
+    let conversion = converted(&inventory, &analysis);
     let left = conversion
         .policies
         .iter()
@@ -279,25 +281,13 @@ fn lsa_protection_and_smartscreen_shell_from_the_24h2_rsop_are_written() {
         return;
     };
     let (inventory, analysis) = analysed(&[corpus.join("gpo-reports/raandree-gporeport")]);
-    let conversion = convert(
-        &inventory,
-        &analysis,
-        Catalog::embedded().expect("catalog"),
-        Merge::None,
-    );
+    let conversion = converted(&inventory, &analysis);
     let policy = conversion
         .policies
         .iter()
         .find(|p| p.name == "MSFT Windows 11 24H2 - Computer")
         .expect("24H2 computer policy");
-    let option = |id: &str| {
-        policy
-            .settings
-            .iter()
-            .find(|s| s.setting_definition_id == id)
-            .and_then(|s| s.chosen_option())
-            .map(str::to_string)
-    };
+    let option = |id: &str| written_option(policy, id);
     assert_eq!(
         option(
             "device_vendor_msft_policy_config_localsecurityauthority_configurelsaprotectedprocess"

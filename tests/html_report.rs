@@ -300,7 +300,7 @@ fn sct_1909_page_lists_every_setting_and_applies_link_filters() {
     };
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let total = records.len();
-    assert_eq!(total, 592);
+    assert_eq!(total, 607);
 
     let dom = dump_dom(&chromium, &page, "");
     assert_eq!(shown(&dom), format!("{total} of {total} settings shown"));
@@ -353,21 +353,18 @@ fn sct_1909_page_lists_every_setting_and_applies_link_filters() {
             .all(|r| r.contains("ADMX WindowsRemoteManagement:AllowBasic_"))
     );
 
-    let deprecated = records
+    let review = records
         .iter()
-        .filter(|r| &r[column("Migration Readiness")] == "Deprecated")
+        .filter(|r| &r[column("Migration Readiness")] == "Needs review")
         .count();
-    assert_eq!(deprecated, 3);
-    let dom = dump_dom(&chromium, &page, "#readiness=Deprecated");
-    assert_eq!(
-        shown(&dom),
-        format!("{deprecated} of {total} settings shown")
-    );
+    assert_eq!(review, 28);
+    let dom = dump_dom(&chromium, &page, "#readiness=Needs%20review");
+    assert_eq!(shown(&dom), format!("{review} of {total} settings shown"));
     let rows = table_rows(&dom);
-    assert_eq!(rows.len(), deprecated);
+    assert_eq!(rows.len(), review);
     assert!(
         rows.iter()
-            .all(|r| r.contains("<span class=\"pill r1\">Deprecated</span>"))
+            .all(|r| r.contains("<span class=\"pill r2\">Needs review</span>"))
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
