@@ -51,6 +51,31 @@ impl CuratedTable {
     }
 }
 
+/// What a curated row's `value_translation` says of how the GPO value becomes the node value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ValueTranslationKind {
+    /// "same…": the number or string passes through unchanged.
+    Same,
+    /// The table states a translation (what differs, and how).
+    Stated,
+    /// No source states the relation ("…unverified…"): never applied.
+    Unverified,
+}
+
+impl ValueTranslationKind {
+    /// The kind of a table's `value_translation` text.
+    pub fn of(text: &str) -> ValueTranslationKind {
+        let text = text.trim();
+        if text.to_ascii_lowercase().contains("unverified") {
+            ValueTranslationKind::Unverified
+        } else if text.is_empty() || text.starts_with("same") {
+            ValueTranslationKind::Same
+        } else {
+            ValueTranslationKind::Stated
+        }
+    }
+}
+
 /// The key a row is looked up by: what a GPO export carries.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -24,7 +24,7 @@ use super::security::{
 };
 use super::translate::{Translated, translate_policy, translate_security};
 use crate::catalog::admx::{AdmxPolicy, AdmxValue, PolicyClass};
-use crate::catalog::curated::Evidence as CuratedEvidence;
+use crate::catalog::curated::{Evidence as CuratedEvidence, ValueTranslationKind};
 use crate::catalog::instance::{SettingInstance, parents_required};
 use crate::catalog::join::{CatalogLink, Route as LinkRoute};
 use crate::catalog::{Catalog, csp_name, csp_path};
@@ -1158,7 +1158,7 @@ fn security_row(
         row.readiness = Readiness::Deprecated;
         row.because(ReasonKind::Deprecated, why.text());
     }
-    if m.value_translation != "same" && !m.value_translation.is_empty() {
+    if ValueTranslationKind::of(&m.value_translation) != ValueTranslationKind::Same {
         row.because(ReasonKind::Note, format!("value: {}", m.value_translation));
     }
     if let Some(note) = &m.note {

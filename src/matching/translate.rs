@@ -6,7 +6,7 @@ use crate::catalog::Catalog;
 use crate::catalog::admx::{
     AdmxElement, AdmxPolicy, AdmxValue, ElementKind, settings_catalog_child_id,
 };
-use crate::catalog::curated::CuratedKey;
+use crate::catalog::curated::{CuratedKey, ValueTranslationKind};
 use crate::catalog::definitions::{
     ChoiceOption, DefinitionKind, SettingDefinition, ValueDefinition, option_for_value,
 };
@@ -624,7 +624,8 @@ fn mirrored_value(
     });
     let writer = match curated {
         Some((writer, row)) => {
-            if row.value_translation.contains("unverified") {
+            if ValueTranslationKind::of(&row.value_translation) == ValueTranslationKind::Unverified
+            {
                 return Err(format!(
                     "the curated table has no verified value translation for {}: {}",
                     def.id, row.value_translation
@@ -748,7 +749,9 @@ fn security_instance(
     // list is joined into one CSP string does not arise there.
     let as_items =
         def.kind == DefinitionKind::SimpleCollection && matches!(value, GpoValue::Lines(_));
-    if m.value_translation.contains("unverified") && !as_items {
+    if ValueTranslationKind::of(&m.value_translation) == ValueTranslationKind::Unverified
+        && !as_items
+    {
         return Err(format!(
             "the curated table has no verified value translation for {}: {}",
             def.id, m.value_translation
