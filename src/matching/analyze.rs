@@ -218,8 +218,8 @@ pub fn analyze_gpo(index: usize, gpo: &Gpo, catalog: &Catalog) -> GpoAnalysis {
             .evidence
             .iter()
             .flat_map(|e| security_by_setting.get(&e.setting).into_iter().flatten())
-            .filter_map(|&m| security.matches.get(m).map(|x| (m, x)))
-            .find(|(_, m)| m.csp_uri.is_some());
+            .filter_map(|&m| security.matches.get(m))
+            .find(|m| m.csp_uri.is_some());
         rows.extend(policy_rows(gpo, catalog, i, policy, curated));
     }
     for (i, m) in security.matches.iter().enumerate() {
@@ -578,7 +578,7 @@ fn policy_rows(
     catalog: &Catalog,
     index: usize,
     recovered: &RecoveredPolicy,
-    curated: Option<(usize, &SecurityMatch)>,
+    curated: Option<&SecurityMatch>,
 ) -> Vec<MatchedSetting> {
     let policy = catalog.admx().policy(recovered.policy);
     let links = policy_links(catalog, recovered);
@@ -640,7 +640,7 @@ fn policy_row(
     index: usize,
     recovered: &RecoveredPolicy,
     target: Target,
-    curated: Option<(usize, &SecurityMatch)>,
+    curated: Option<&SecurityMatch>,
 ) -> MatchedSetting {
     let Target {
         link,
@@ -761,7 +761,7 @@ fn policy_row(
                 }
             }
         }
-        (None, Some((_, m))) => {
+        (None, Some(m)) => {
             route.push(RouteStep::Curated(m.table));
             confidence = confidence.max(curated_confidence(m));
             let uri = m.csp_uri.clone();
@@ -884,7 +884,7 @@ fn policy_row(
                 .and_then(|id| catalog.definition(id))
                 .ok_or_else(|| "the definition is missing from the catalog".to_string())
                 .and_then(|def| translate_policy(catalog, def, recovered, Some(link))),
-            (None, Some((_, m))) => gpo
+            (None, Some(m)) => gpo
                 .settings
                 .get(m.setting)
                 .ok_or_else(|| "the row's setting is missing from the GPO".to_string())

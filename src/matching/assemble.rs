@@ -69,15 +69,7 @@ pub fn assemble<S: Clone>(catalog: &Catalog, pieces: Vec<Piece<S>>) -> Assembled
     let mut out = Vec::new();
     for entry in entries {
         if let Some(why) = unmet_requirement(catalog, &entry.instance) {
-            for w in &entry.written {
-                for source in &w.sources {
-                    refused.push(Refused {
-                        source: source.clone(),
-                        kind: ReasonKind::RequiredChildMissing,
-                        detail: why.clone(),
-                    });
-                }
-            }
+            refuse(&entry, ReasonKind::RequiredChildMissing, &why, &mut refused);
             continue;
         }
         out.push(entry);
@@ -201,17 +193,25 @@ fn nest_dependents<S: Clone>(
             })
             .collect::<Vec<_>>()
             .join("; or ");
-        for w in &entry.written {
-            for source in &w.sources {
-                refused.push(Refused {
-                    source: source.clone(),
-                    kind: ReasonKind::ParentNotSet,
-                    detail: detail.clone(),
-                });
-            }
-        }
+        refuse(&entry, ReasonKind::ParentNotSet, &detail, refused);
     }
     roots.into_iter().map(|(e, _)| e).collect()
+}
+
+/// Refuses every piece behind an entry (its own and those nested under it), for one reason.
+fn refuse<S: Clone>(
+    entry: &Entry<S>,
+    kind: ReasonKind,
+    detail: &str,
+    refused: &mut Vec<Refused<S>>,
+) {
+    for source in entry.written.iter().flat_map(|w| &w.sources) {
+        refused.push(Refused {
+            source: source.clone(),
+            kind,
+            detail: detail.to_string(),
+        });
+    }
 }
 
 /// The group collection a dependent belongs to, when its parent is one (a definition of kind

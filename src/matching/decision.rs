@@ -85,21 +85,6 @@ impl Readiness {
             Readiness::Unknown => "unknown",
         }
     }
-
-    /// What an administrator does next with a row of this readiness.
-    pub fn next_step(self) -> &'static str {
-        match self {
-            Readiness::Ready => "gpa convert writes it into a settings catalog policy",
-            Readiness::Deprecated => "count it as matched; do not migrate it",
-            Readiness::NeedsReview => {
-                "set it by hand in the settings catalog, as the reason says, or drop it"
-            }
-            Readiness::CustomOmaUri => "use a custom profile with the OMA-URI given",
-            Readiness::NotSupported => "keep it in Group Policy, replace it, or drop it",
-            Readiness::NotApplicable => "use the cloud-native replacement the reason names",
-            Readiness::Unknown => "review it by hand: gpa cannot tell what it is",
-        }
-    }
 }
 
 /// How far the evidence of a row goes.
@@ -178,10 +163,6 @@ impl MatchRoute {
         self.0.first()
     }
 
-    pub fn contains(&self, step: &RouteStep) -> bool {
-        self.0.contains(step)
-    }
-
     pub fn push(&mut self, step: RouteStep) {
         self.0.push(step);
     }
@@ -221,16 +202,6 @@ pub enum RowIdentity {
     Setting { scope: Scope, id: SettingId },
     /// A client-side extension by namespace or CSE GUID, lower case.
     Extension { scope: Scope, key: String },
-}
-
-impl RowIdentity {
-    pub fn scope(&self) -> Scope {
-        match self {
-            RowIdentity::AdmxPolicy { scope, .. }
-            | RowIdentity::Setting { scope, .. }
-            | RowIdentity::Extension { scope, .. } => *scope,
-        }
-    }
 }
 
 impl fmt::Display for RowIdentity {
