@@ -16,6 +16,7 @@ use crate::catalog::instance::{
 };
 use crate::catalog::join::CatalogLink;
 use crate::matching::admx_state::{ElementValueData, RecoveredPolicy};
+use crate::matching::native_values::NativeValueTable;
 use crate::matching::security::SecurityMatch;
 use crate::model::{PolicyState, RegistryData, RegistryOp, SettingValue, fold_registry_key};
 
@@ -387,15 +388,20 @@ fn admx_instance(
         }
     };
     let mirrors_element = link.and_then(|l| l.gp_element.as_deref());
+    // A node the native-value table translates takes its value from the table, even where its
+    // options happen to be named Disabled and Enabled.
+    let curated_values = !NativeValueTable::embedded()
+        .rows_for(&def.id, policy)
+        .is_empty();
     match state_option(def, enabled) {
-        Some(option) if mirrors_element.is_none() => {
+        Some(option) if mirrors_element.is_none() && !curated_values => {
             state_instance(catalog, def, option, policy, recovered, link)
         }
         _ => {
-            let value = mirrored_value(catalog, def, policy, recovered, mirrors_element)?;
+            let (value, note) = mirrored_value(catalog, def, policy, recovered, mirrors_element)?;
             Ok(Translated {
                 instance: write_value(catalog, def, &value)?,
-                notes: Vec::new(),
+                notes: note.into_iter().collect(),
             })
         }
     }
@@ -611,7 +617,54 @@ fn mirrored_value(
     policy: &AdmxPolicy,
     recovered: &RecoveredPolicy,
     gp_element: Option<&str>,
-) -> Result<GpoValue, String> {
+) -> Result<(GpoValue, Option<String>), String> {
+    let table = NativeValueTable::embedded().rows_for(&def.id, policy);
+    if let Some(first) = table.first() {
+        let writer = match first.admx_element.as_deref() {
+            None => Writer::Policy,
+            Some(id) => Writer::Element(policy.element(id).ok_or_else(|| {
+                format!(
+                    "the native-value table names element {id}, which {} does not have",
+                    policy.name
+                )
+            })?),
+        };
+        let value_name = writer.value_name(policy).unwrap_or(&policy.name);
+        let data = match written_value(writer, policy, recovered)? {
+            GpoValue::Integer(n) => n.to_string(),
+            GpoValue::Text(s) => s,
+            other => {
+                return Err(format!(
+                    "{value_name} holds {}, which the native-value table does not translate",
+                    other.describe()
+                ));
+            }
+        };
+        let node = def.offset_uri.rsplit('/').next().unwrap_or(&def.name);
+        let Some(row) = table
+            .iter()
+            .find(|r| r.registry_data.eq_ignore_ascii_case(&data))
+        else {
+            return Err(format!(
+                "the GPO writes {data} to {value_name}; the curated native-value table gives no value of {node} for it"
+            ));
+        };
+        let value = match row.node_value.parse::<i64>() {
+            Ok(n) => GpoValue::Integer(n),
+            Err(_) => GpoValue::Text(row.node_value.clone()),
+        };
+        let source = row.source.split(';').next().unwrap_or_default();
+        let note = format!(
+            "{value_name} = {data} is {node} = {} by the curated native-value table ({}{source})",
+            row.node_value,
+            if row.note.is_empty() {
+                String::new()
+            } else {
+                format!("{}; ", row.note)
+            }
+        );
+        return Ok((value, Some(note)));
+    }
     let curated = catalog.curated().iter().find_map(|row| {
         let CuratedKey::Registry { key, value_name } = &row.key else {
             return None;
@@ -686,6 +739,15 @@ fn mirrored_value(
             }
         }
     };
+    Ok((written_value(writer, policy, recovered)?, None))
+}
+
+/// The registry data that `writer` of the policy holds in the GPO, as a value.
+fn written_value(
+    writer: Writer<'_>,
+    policy: &AdmxPolicy,
+    recovered: &RecoveredPolicy,
+) -> Result<GpoValue, String> {
     let value_name = writer.value_name(policy).unwrap_or_default();
     let enabled = recovered.state == PolicyState::Enabled;
     let written = match writer {
