@@ -156,6 +156,20 @@ enum CatalogCommand {
     },
 }
 
+/// `print!` that ends the run quietly when standard output is a closed pipe.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        gpa::output::print_stdout(&format!($($arg)*))
+    };
+}
+
+/// `println!` that ends the run quietly when standard output is a closed pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        gpa::output::print_stdout(&format!("{}\n", format!($($arg)*)))
+    };
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Err(e) = gpa::output::remove_temporary_files_on_signal() {
@@ -210,7 +224,7 @@ fn run_inventory(paths: &[PathBuf], json: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     } else {
-        print!(
+        out!(
             "{}",
             gpa::safe_text::escape_lines(&inventory::render_table(&inventory))
         );
@@ -279,7 +293,7 @@ fn run_analyze(
     {
         eprint!("{summary}");
     } else {
-        print!("{summary}");
+        out!("{summary}");
     }
     match (written, clean) {
         (false, _) => ExitCode::from(2),
@@ -308,7 +322,7 @@ fn run_convert(
     }
     // The table says what was written: shown only once it was.
     if errors.is_empty() {
-        print!(
+        out!(
             "{}",
             gpa::safe_text::escape_lines(&convert::render_table(&conversion))
         );
@@ -350,7 +364,7 @@ fn run_catalog(command: CatalogCommand, catalog_dir: Option<&Path>) -> ExitCode 
                     return ExitCode::from(2);
                 }
             } else {
-                print!("{}", stats.render());
+                out!("{}", stats.render());
             }
             ExitCode::SUCCESS
         }),
@@ -360,7 +374,7 @@ fn run_catalog(command: CatalogCommand, catalog_dir: Option<&Path>) -> ExitCode 
                 eprintln!("gpa: nothing in the catalog matches {query:?}");
                 return ExitCode::from(1);
             }
-            print!("{text}");
+            out!("{text}");
             ExitCode::SUCCESS
         }),
     }
@@ -370,7 +384,7 @@ fn run_catalog(command: CatalogCommand, catalog_dir: Option<&Path>) -> ExitCode 
 fn print_json(value: &impl serde::Serialize) -> bool {
     match serde_json::to_string_pretty(value) {
         Ok(text) => {
-            println!("{text}");
+            outln!("{text}");
             true
         }
         Err(e) => {
@@ -396,9 +410,9 @@ fn run_validate(catalog: &Catalog, files: &[PathBuf], json: bool) -> ExitCode {
         }
     } else {
         for report in &run.files {
-            print!("{}", gpa::safe_text::escape_lines(&report.render()));
+            out!("{}", gpa::safe_text::escape_lines(&report.render()));
         }
-        print!("{}", run.summary.render());
+        out!("{}", run.summary.render());
     }
     ExitCode::from(run.summary.exit_code())
 }
@@ -470,7 +484,7 @@ fn run_catalog_build(
         return ExitCode::from(2);
     }
     let info = build.catalog.build_info();
-    println!(
+    outln!(
         "wrote {}: {} ADMX policies, {} CSP nodes, {} definitions, {} links",
         out.display(),
         info.admx_policies,

@@ -28,6 +28,28 @@ pub fn remove_temporary_files_on_signal() -> Result<(), String> {
     .map_err(|e| format!("cannot install the signal handler: {e}"))
 }
 
+/// Writes text to standard output. When the reader has gone (`gpa … | head`), removes the
+/// temporary files of outputs being written and exits with status 141, as a process killed by
+/// SIGPIPE does, quietly: Rust ignores SIGPIPE, and `print!` would panic instead.
+pub fn print_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            remove_pending();
+            std::process::exit(141);
+        }
+        Err(e) => {
+            eprintln!("gpa: cannot write to standard output: {e}");
+            remove_pending();
+            std::process::exit(2);
+        }
+    }
+}
+
 fn remove_pending() {
     let paths = match PENDING.lock() {
         Ok(mut pending) => std::mem::take(&mut *pending),

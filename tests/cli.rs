@@ -91,3 +91,31 @@ fn usage_error_exits_2() {
     assert_eq!(gpa(&["inventory"]).status.code(), Some(2));
     assert_eq!(gpa(&["no-such-command"]).status.code(), Some(2));
 }
+
+/// `gpa inventory … | head -1`: the reader goes away after one line; gpa stops quietly with the
+/// status of a process ended by SIGPIPE (141), never a panic message.
+#[test]
+fn a_closed_standard_output_ends_the_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    // 1.3 MB of listing: far more than a pipe holds, so gpa is still writing when it closes.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gpa"))
+        .arg("inventory")
+        .arg(corpus.join("gpo-backups"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gpa runs");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("one line");
+    assert!(!first.trim().is_empty());
+    let output = child.wait_with_output().expect("gpa ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(141), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
