@@ -285,8 +285,27 @@ pub fn supported_only_before(text: &str) -> Option<SupportLimit> {
     let closed = CLOSING
         .iter()
         .any(|w| has_word(&lower, w.trim()) || lower.contains(w));
-    let open = OPEN_ENDED.iter().any(|w| lower.contains(w));
+    let open = OPEN_ENDED.iter().any(|w| lower.contains(w)) || requires_component(&lower);
     (closed || !open).then_some(SupportLimit::WindowsBefore10)
+}
+
+/// `Microsoft Windows XP or Windows 2000 with Windows Installer v2.0`: the old templates' way of
+/// stating a minimum (a component the policy needs), not a list of the only releases it acts on;
+/// the policy still acts on every later Windows that ships the component. A service pack after
+/// `with` (`Windows Server 2003 with SP1`) is not such a requirement.
+fn requires_component(lower: &str) -> bool {
+    lower.split(" with ").skip(1).any(|after| {
+        let after = after.trim_start_matches("the ");
+        !(after.starts_with("sp")
+            || after.starts_with("service pack")
+            || after.starts_with("most current service pack"))
+            && after.split_whitespace().any(|w| {
+                w.trim_start_matches('v')
+                    .split('.')
+                    .next()
+                    .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            })
+    })
 }
 
 fn has_word(text: &str, word: &str) -> bool {
@@ -382,6 +401,22 @@ mod tests {
         ] {
             assert_eq!(limit(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn a_component_requirement_is_a_minimum() {
+        assert_eq!(
+            limit("Microsoft Windows XP or Windows 2000 with Windows Installer v2.0"),
+            None
+        );
+        assert_eq!(
+            limit("Windows Server 2003 with SP1 only"),
+            Some(SupportLimit::WindowsBefore10)
+        );
+        assert_eq!(
+            limit("Windows Server 2003 with SP1"),
+            Some(SupportLimit::WindowsBefore10)
+        );
     }
 
     #[test]
