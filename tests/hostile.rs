@@ -138,14 +138,21 @@ fn a_truncated_registry_pol_keeps_what_was_read_exits_1_and_every_report_shows_i
     );
     let summary = stdout(&out);
     assert_other_gpos_reported(&summary);
-    // 171 rows whole (SmartScreen gives two); 21 lost with the cut.
+    // 171 rows whole; the cut loses the rest of registry.pol, and the 25 Administrative
+    // Templates policies gpreport.xml lists beyond what was read are taken from it, named, and
+    // decided like any report policy (175 rows: the report's names split a few policies the
+    // registry evidence had joined).
     assert!(
         summary.contains(
-            "MSFT Windows 10 1909 - Computer                                                  150"
+            "MSFT Windows 10 1909 - Computer                                                  175"
         ),
         "{summary}"
     );
     assert!(summary.contains("Damaged files"), "{summary}");
+    assert!(
+        summary.contains("MSFT Windows 10 1909 - Computer: lost from registry.pol, taken from gpreport.xml (25): Enable local admin password management; Configure SMB v1 client driver; Configure SMB v1 server;"),
+        "{summary}"
+    );
     let csv = fs::read_to_string(&csv).unwrap();
     assert!(csv.contains(",Damaged Source\r\n"));
     // The 49 registry values kept make 46 rows (a policy with elements writes several values;
@@ -172,6 +179,26 @@ fn a_truncated_registry_pol_keeps_what_was_read_exits_1_and_every_report_shows_i
         .filter(|s| s["fromDamagedFile"] == true)
         .count();
     assert_eq!(from_damaged, 46);
+    // What the cut lost, taken from gpreport.xml, says so and keeps its target.
+    let smb1 = gpo["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["settingName"] == "Configure SMB v1 server")
+        .expect("Configure SMB v1 server, lost from registry.pol, is reported");
+    assert_eq!(smb1["migrationReadiness"], "Ready");
+    assert_eq!(
+        smb1["intuneSettingDefinitionId"],
+        "device_vendor_msft_policy_config_mssecurityguide_configuresmbv1server"
+    );
+    assert!(
+        smb1["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "lostFromDamagedFile"),
+        "{smb1}"
+    );
     let html = fs::read_to_string(&html).unwrap();
     assert!(html.contains("<h2>Damaged files</h2>"));
 }

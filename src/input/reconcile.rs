@@ -201,6 +201,18 @@ pub fn reconcile(
 
     for r in report.settings {
         if r.kind == SettingKind::AdmxPolicy {
+            // When this half's registry.pol could not be read, or only in part, the report's
+            // policies also stand in for it among the settings, so that what the file lost is
+            // still reported; matching drops those that registry evidence recovered after all
+            // (`admx_state`: registry evidence decides).
+            let status = families.get(&Family::Registry(r.scope));
+            if matches!(
+                status,
+                Some(FamilyStatus::Failed | FamilyStatus::Damaged(_))
+            ) {
+                *kept_fallback.entry(kind_text(r.kind)).or_default() += 1;
+                kept_from_report.push(r.clone());
+            }
             gpo.report_policies.push(r);
             continue;
         }
@@ -291,7 +303,7 @@ pub fn reconcile(
     }
     if !kept_fallback.is_empty() {
         gpo.notes.push(format!(
-            "taken from {report_file} because their raw file could not be read: {}",
+            "taken from {report_file} because their raw file could not be read whole: {}",
             counts_text(&kept_fallback)
         ));
     }

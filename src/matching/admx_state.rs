@@ -28,6 +28,9 @@ pub struct AdmxState {
     pub extra_registry: Vec<ExtraRegistrySetting>,
     /// Report policies the catalog does not know by their display names.
     pub unresolved_report_policies: Vec<UnresolvedReportPolicy>,
+    /// Report policies kept among the settings in place of a registry.pol that could not be read
+    /// whole, which registry evidence recovered after all: they give no row of their own.
+    pub superseded_report_settings: Vec<usize>,
 }
 
 /// One Administrative Templates policy as the GPO sets it.
@@ -49,6 +52,9 @@ pub struct RecoveredPolicy {
     /// What the route could not settle (report parts whose label matches no presentation part,
     /// display names shared by several policies).
     pub notes: Vec<String>,
+    /// Taken from the report in place of a registry.pol that could not be read whole and lost it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stands_in_for_lost_registry: bool,
 }
 
 /// How a policy was recovered.
@@ -239,7 +245,35 @@ pub fn recover_admx_state_with(
             });
         }
         let (reported, unresolved) = report_route::from_report(gpo, admx, scope);
-        policies.extend(reported);
+        // A backup's report policies stand among its settings only for a registry.pol that
+        // could not be read whole (input::reconcile); where registry evidence recovered the
+        // same policy, that evidence decides and the report's copy gives no row.
+        let from_registry: BTreeSet<usize> = policies.iter().map(|p| p.policy).collect();
+        let stands_in = !gpo.report_policies.is_empty();
+        // The report lists Windows Firewall profile values twice: under its firewall extension
+        // (matched through the curated firewall table) and under Administrative Templates.
+        let firewall_reported = gpo
+            .settings
+            .iter()
+            .any(|s| matches!(s.id, SettingId::FirewallSetting { .. }));
+        let restated_by_firewall = |policy: usize| {
+            firewall_reported
+                && admx.policy(policy).is_some_and(|p| {
+                    crate::model::fold_registry_key(&p.key)
+                        .starts_with("software\\policies\\microsoft\\windowsfirewall")
+                })
+        };
+        for mut policy in reported {
+            if stands_in
+                && (from_registry.contains(&policy.policy) || restated_by_firewall(policy.policy))
+            {
+                out.superseded_report_settings
+                    .extend(policy.evidence.iter().map(|e| e.setting));
+                continue;
+            }
+            policy.stands_in_for_lost_registry = stands_in;
+            policies.push(policy);
+        }
         out.unresolved_report_policies.extend(unresolved);
         policies.sort_by_key(|p| (p.policy, p.route));
         out.policies.extend(policies);
@@ -346,6 +380,7 @@ fn from_registry(
                 route: Route::RegistryPol,
                 ambiguities: a.ambiguities,
                 notes: Vec::new(),
+                stands_in_for_lost_registry: false,
             })
         })
         .collect()

@@ -202,6 +202,7 @@ pub fn analyze_gpo(index: usize, gpo: &Gpo, catalog: &Catalog) -> GpoAnalysis {
     );
     let mut rows = Vec::new();
     let mut covered: BTreeSet<usize> = restated(gpo);
+    covered.extend(admx.superseded_report_settings.iter().copied());
 
     let security_by_setting: BTreeMap<usize, Vec<usize>> = security
         .matches
@@ -233,7 +234,19 @@ pub fn analyze_gpo(index: usize, gpo: &Gpo, catalog: &Catalog) -> GpoAnalysis {
     covered.extend(security.matches.iter().map(|m| m.setting));
     for (i, setting) in gpo.settings.iter().enumerate() {
         if !covered.contains(&i) {
-            rows.push(unmatched_row(&admx, i, setting));
+            let mut row = unmatched_row(&admx, i, setting);
+            // A report policy among a backup's settings stands in for a registry.pol that could
+            // not be read whole (input::reconcile).
+            if setting.kind == SettingKind::AdmxPolicy && !gpo.report_policies.is_empty() {
+                row.reasons.insert(
+                    0,
+                    Reason::new(
+                        ReasonKind::LostFromDamagedFile,
+                        "the GPO's registry.pol for this half could not be read whole and lost this policy; it is taken from gpreport.xml",
+                    ),
+                );
+            }
+            rows.push(row);
         }
     }
     for (i, extension) in gpo.unsupported_extensions.iter().enumerate() {
@@ -691,6 +704,12 @@ fn policy_row(
         reasons.push(Reason::new(
             ReasonKind::Ambiguity,
             "the registry value is claimed by several templates with equal registry evidence; the GPO's report names this one",
+        ));
+    }
+    if recovered.stands_in_for_lost_registry {
+        reasons.push(Reason::new(
+            ReasonKind::LostFromDamagedFile,
+            "the GPO's registry.pol for this half could not be read whole and lost this policy; it is taken from gpreport.xml by its English names",
         ));
     }
     reasons.extend(

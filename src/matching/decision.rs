@@ -259,6 +259,9 @@ pub enum ReasonKind {
     Conversion,
     /// Anything else worth knowing (a note of the template, a curated row's note).
     Note,
+    /// The setting is taken from the GPO's report because the raw file that holds it could not
+    /// be read whole and lost it.
+    LostFromDamagedFile,
 }
 
 /// One reason of a row: a kind to filter on, and the words.

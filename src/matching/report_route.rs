@@ -155,6 +155,7 @@ pub fn resolve_report_policy(
         route: Route::ReportDisplayNames,
         ambiguities: Vec::new(),
         notes,
+        stands_in_for_lost_registry: false,
     }))
 }
 

@@ -4,7 +4,9 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::matching::analyze::{Analysis, GpoAnalysis, Overlap, OverlapKind, Readiness};
+use crate::matching::analyze::{
+    Analysis, GpoAnalysis, Overlap, OverlapKind, Readiness, ReasonKind,
+};
 use crate::model::{Gpo, Inventory};
 
 /// Counts over one GPO's rows, named as Intune's report names them.
@@ -168,6 +170,25 @@ fn damage_lines(inventory: &Inventory, analysis: &Analysis) -> String {
                 "  {}: {}",
                 crate::safe_text::escape_control(&gpo.display_name),
                 damage.describe()
+            );
+        }
+        let taken: Vec<&str> = a
+            .rows
+            .iter()
+            .filter(|r| {
+                r.reasons
+                    .iter()
+                    .any(|reason| reason.kind == ReasonKind::LostFromDamagedFile)
+            })
+            .map(|r| r.name.as_str())
+            .collect();
+        if !taken.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {}: lost from registry.pol, taken from gpreport.xml ({}): {}",
+                crate::safe_text::escape_control(&gpo.display_name),
+                taken.len(),
+                crate::safe_text::escape_control(&taken.join("; "))
             );
         }
     }
