@@ -317,6 +317,29 @@ fn injected_markup_shows_as_text_in_a_browser() {
     assert_eq!(shown(&dom), "1 of 2 settings shown");
     assert_eq!(gpo_cell(table_rows(&dom)[0]), "Plain GPO");
 
+    // A click on a row shows every column of it, the CSV's, below it.
+    let clicked = dir.join("evil-click.html");
+    let page_text = html_of(&inventory, &analysis);
+    let at = page_text.rfind("</body>").unwrap();
+    std::fs::write(
+        &clicked,
+        format!(
+            "{}<script>document.querySelector('#rows .row').click();</script>{}",
+            &page_text[..at],
+            &page_text[at..]
+        ),
+    )
+    .unwrap();
+    let dom = dump_dom(&chromium, &clicked, "");
+    assert!(!dom.contains("data-injected"));
+    let detail = &dom[dom.find("<div class=\"detail\">").expect("a detail view")..];
+    let detail = &detail[..detail.find("</dl>").unwrap()];
+    assert!(detail.contains("<dt>GPO GUID</dt><dd>{11111111-1111-4111-8111-111111111111}</dd>"));
+    assert!(detail.contains("<dt>Source Value Name</dt><dd>=Payload</dd>"));
+    assert!(detail.contains("<dt>Across GPOs</dt><dd>Conflict: "));
+    assert!(detail.contains("<dt>Reason</dt><dd>no Administrative Template"));
+    assert_eq!(dom.matches("<div class=\"detail\">").count(), 1);
+
     // Exported with no filter, the rows are the CSV report's bytes: same columns, quoting,
     // byte order mark, line ends, and the formula neutralised.
     let probed = dir.join("evil-export.html");

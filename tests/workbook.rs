@@ -198,7 +198,7 @@ fn sct_1909_workbook_has_the_csv_rows_and_the_same_bytes_every_run() {
     for e in gpa::report::legend::LEGEND {
         let row = summary
             .iter()
-            .find(|r| r[0] == e.readiness.text() && r[2] == e.next_step);
+            .find(|r| r[0] == e.readiness.text() && r[1] == e.next_step && r[2] == e.meaning);
         assert!(row.is_some(), "legend row of {}", e.readiness.text());
     }
 

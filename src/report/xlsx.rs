@@ -301,22 +301,18 @@ fn summary_sheet(
     Ok(())
 }
 
-/// Each readiness in its colour, with its meaning and next step.
+/// Each readiness in its colour, with its next step (wrapped in the wide GUID column) and its
+/// meaning (running on over the empty cells to its right).
 fn legend_block(sheet: &mut Worksheet, mut row: u32, formats: &Formats) -> Result<u32, XlsxError> {
     text(sheet, row, 0, "Migration Readiness", &formats.label)?;
-    text(sheet, row, 1, "Meaning", &formats.label)?;
-    text(sheet, row, 2, "Next step", &formats.label)?;
+    text(sheet, row, 1, "Next step", &formats.label)?;
+    text(sheet, row, 2, "Meaning", &formats.label)?;
     for e in &LEGEND {
         row += 1;
-        text(
-            sheet,
-            row,
-            0,
-            e.readiness.text(),
-            formats.readiness(e.readiness),
-        )?;
-        text(sheet, row, 1, e.meaning, &formats.text)?;
-        text(sheet, row, 2, e.next_step, &formats.text)?;
+        let colour = formats.readiness(e.readiness);
+        text(sheet, row, 0, e.readiness.text(), colour)?;
+        text(sheet, row, 1, e.next_step, &formats.wrapped)?;
+        text(sheet, row, 2, e.meaning, &formats.text)?;
     }
     Ok(row + 1)
 }
