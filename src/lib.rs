@@ -9,4 +9,5 @@ pub mod matching;
 pub mod model;
 pub mod output;
 pub mod report;
+pub mod run_info;
 pub mod safe_text;

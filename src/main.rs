@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use gpa::catalog::admx::discover_template_folders;
 use gpa::catalog::stats::CatalogStats;
@@ -15,6 +15,7 @@ use gpa::inventory;
 use gpa::matching::analyze::analyze_with_progress;
 use gpa::model::Inventory;
 use gpa::report;
+use gpa::run_info::RunInfo;
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Offline Group Policy analytics: reads GPO backups, SYSVOL folders and GPMC reports.
@@ -66,6 +67,10 @@ enum Command {
         /// sort, filter and search, and the settings several GPOs set.
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
+        /// Write an Excel workbook: Summary, Settings (the CSV's columns), Conflicts and
+        /// duplicates, Does not migrate.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
     },
     /// Write Intune settings catalog policies (JSON for import) for the settings `analyze` marks
     /// Ready, and conversion-summary.json beside them.
@@ -94,6 +99,14 @@ enum Command {
     /// Build, summarize or query the MDM catalog (ADMX + Policy CSP DDF + settings catalog).
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
+    Completions { shell: clap_complete::Shell },
+    /// Print gpa's manual page (roff) on stdout, or with --out write one page per command.
+    Manpage {
+        /// The folder for gpa.1, gpa-analyze.1, … (created when missing).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Check Intune settings catalog policy JSON (a Graph configurationPolicies body or export)
     /// against the catalog's setting definitions.
     ///
@@ -170,8 +183,26 @@ macro_rules! outln {
     };
 }
 
+/// `gpa --version` names the catalog snapshot compiled in: which DDF, definitions and templates
+/// the answers come from.
+fn version_text() -> &'static str {
+    let snapshot = gpa::catalog::snapshot::Snapshot::embedded()
+        .map(|s| s.summary())
+        .unwrap_or_else(|e| e);
+    let text = format!("{} (catalog: {snapshot})", env!("CARGO_PKG_VERSION"));
+    // Once per process, for clap, which wants a string that lives as long as the command.
+    Box::leak(text.into_boxed_str())
+}
+
+fn command() -> clap::Command {
+    Cli::command().version(version_text())
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     if let Err(e) = gpa::output::remove_temporary_files_on_signal() {
         eprintln!("gpa: {e}");
     }
@@ -185,14 +216,28 @@ fn main() -> ExitCode {
             csv,
             json,
             html,
+            xlsx,
         } => with_catalog(cli.catalog.as_deref(), |catalog| {
-            let reports: [(Option<&Path>, ReportWriter); 3] = [
-                (csv.as_deref(), report::csv::write),
-                (json.as_deref(), report::json::write),
-                (html.as_deref(), report::html::write),
+            let run = match RunInfo::new(&paths, catalog, cli.catalog.as_deref()) {
+                Ok(run) => run,
+                Err(e) => {
+                    eprintln!("gpa: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let reports = [
+                (csv.as_deref(), ReportKind::Csv),
+                (json.as_deref(), ReportKind::Json),
+                (html.as_deref(), ReportKind::Html),
+                (xlsx.as_deref(), ReportKind::Xlsx),
             ];
-            run_analyze(catalog, &paths, &reports)
+            run_analyze(catalog, &paths, &reports, &run)
         }),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut command(), "gpa", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Manpage { out } => run_manpage(out.as_deref()),
         Command::Convert {
             paths,
             out,
@@ -262,7 +307,8 @@ fn read_inventory(paths: &[PathBuf]) -> Option<(Inventory, bool)> {
 fn run_analyze(
     catalog: &Catalog,
     paths: &[PathBuf],
-    reports: &[(Option<&Path>, ReportWriter)],
+    reports: &[(Option<&Path>, ReportKind)],
+    run: &RunInfo,
 ) -> ExitCode {
     let Some((inventory, clean)) = read_inventory(paths) else {
         return ExitCode::from(2);
@@ -273,9 +319,10 @@ fn run_analyze(
     // Every report is staged before any is replaced: one failure leaves all the old ones.
     let mut outputs = gpa::output::Outputs::new();
     let mut written = true;
-    for (path, write) in reports {
+    for (path, kind) in reports {
         let Some(path) = path else { continue };
-        let result = write(&inventory, &analysis).and_then(|bytes| outputs.stage(path, bytes));
+        let result = write_report(*kind, &inventory, &analysis, run)
+            .and_then(|bytes| outputs.stage(path, bytes));
         if let Err(e) = result {
             eprintln!("gpa: cannot write the report: {e}");
             written = false;
@@ -334,7 +381,82 @@ fn run_convert(
     }
 }
 
-type ReportWriter = fn(&Inventory, &gpa::matching::analyze::Analysis) -> Result<Vec<u8>, String>;
+/// The reports `analyze` writes.
+#[derive(Clone, Copy)]
+enum ReportKind {
+    Csv,
+    Json,
+    Html,
+    Xlsx,
+}
+
+fn write_report(
+    kind: ReportKind,
+    inventory: &Inventory,
+    analysis: &gpa::matching::analyze::Analysis,
+    run: &RunInfo,
+) -> Result<Vec<u8>, String> {
+    match kind {
+        ReportKind::Csv => report::csv::write(inventory, analysis),
+        ReportKind::Json => report::json::write(inventory, analysis, run),
+        ReportKind::Html => report::html::write(inventory, analysis, run),
+        ReportKind::Xlsx => report::xlsx::write(inventory, analysis, run),
+    }
+}
+
+/// The manual: `gpa.1` on stdout, or every command's page written into `out`, all or none.
+fn run_manpage(out: Option<&Path>) -> ExitCode {
+    let mut command = command().disable_help_subcommand(true);
+    command.build();
+    let mut pages = Vec::new();
+    let mut pending = vec![command];
+    while let Some(command) = pending.pop() {
+        pending.extend(
+            command
+                .get_subcommands()
+                .filter(|c| !c.is_hide_set())
+                .cloned(),
+        );
+        let man = clap_mangen::Man::new(command);
+        let mut bytes = Vec::new();
+        if let Err(e) = man.render(&mut bytes) {
+            eprintln!("gpa: cannot write the manual page: {e}");
+            return ExitCode::from(2);
+        }
+        pages.push((man.get_filename(), bytes));
+        if out.is_none() {
+            break;
+        }
+    }
+    let Some(out) = out else {
+        let (_, page) = &pages[0];
+        return match std::io::Write::write_all(&mut std::io::stdout(), page) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("gpa: cannot write the manual page: {e}");
+                ExitCode::from(2)
+            }
+        };
+    };
+    if let Err(e) = std::fs::create_dir_all(out) {
+        eprintln!("gpa: cannot write: {}: {e}", out.display());
+        return ExitCode::from(2);
+    }
+    let mut outputs = gpa::output::Outputs::new();
+    for (name, bytes) in pages {
+        if let Err(e) = outputs.stage(&out.join(name), bytes) {
+            eprintln!("gpa: cannot write: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    match outputs.commit() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gpa: cannot write: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
 
 /// A bar on stderr for runs over many GPOs; indicatif hides it when stderr is not a terminal.
 fn progress_bar(gpos: usize) -> ProgressBar {

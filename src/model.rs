@@ -57,6 +57,57 @@ pub struct Gpo {
     pub damage: Vec<Damage>,
 }
 
+impl Gpo {
+    /// The GPO as Active Directory names it: its GUID within its domain. None for a GPO that
+    /// names no GUID (a loose SYSVOL-style folder, an RSoP's unattributed settings).
+    pub fn identity(&self) -> Option<GpoIdentity> {
+        self.guid
+            .as_deref()
+            .map(|guid| GpoIdentity::new(guid, self.domain.as_deref()))
+    }
+}
+
+/// A GPO's GUID within its domain. A GUID alone does not name a GPO: the Default Domain Policy
+/// is `{31B2F340-016D-11D2-945F-00C04FB984F9}` in every domain, and so is a GPO restored or
+/// imported into another domain. The GUID is kept upper case and the domain lower case (DNS
+/// names ignore case), so equal identities are equal values.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GpoIdentity {
+    pub domain: Option<String>,
+    pub guid: String,
+}
+
+impl GpoIdentity {
+    pub fn new(guid: &str, domain: Option<&str>) -> GpoIdentity {
+        GpoIdentity {
+            domain: domain
+                .map(|d| d.trim().to_ascii_lowercase())
+                .filter(|d| !d.is_empty()),
+            guid: guid.trim().to_ascii_uppercase(),
+        }
+    }
+
+    /// Could be the same GPO: the same GUID, and the same domain where both name one (a listing
+    /// that omits the domain cannot tell two domains apart, nor set them apart).
+    pub fn may_be(&self, other: &GpoIdentity) -> bool {
+        self.guid == other.guid
+            && match (&self.domain, &other.domain) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+    }
+}
+
+impl std::fmt::Display for GpoIdentity {
+    /// `contoso.com/{GUID}`, or the GUID alone when the domain is unknown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.domain {
+            Some(domain) => write!(f, "{domain}/{}", self.guid),
+            None => f.write_str(&self.guid),
+        }
+    }
+}
+
 /// A file read only in part: where reading stopped, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Damage {

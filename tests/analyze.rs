@@ -471,17 +471,25 @@ fn md102_lab_report_and_rsop_analyse_from_display_names() {
     }
 }
 
-fn bytes_with_threads(threads: usize, paths: &[std::path::PathBuf]) -> (Vec<u8>, Vec<u8>) {
+fn bytes_with_threads(threads: usize, paths: &[std::path::PathBuf]) -> [Vec<u8>; 3] {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .expect("pool");
     pool.install(|| {
         let (inventory, analysis) = analysed(paths);
-        (
+        let run = gpa::run_info::RunInfo::at(
+            1_700_000_000,
+            gpa::run_info::TimeSource::SourceDateEpoch,
+            paths,
+            Catalog::embedded().expect("embedded catalog"),
+            None,
+        );
+        [
             report::csv::write(&inventory, &analysis).expect("csv"),
-            report::json::write(&inventory, &analysis).expect("json"),
-        )
+            report::json::write(&inventory, &analysis, &run).expect("json"),
+            report::xlsx::write(&inventory, &analysis, &run).expect("xlsx"),
+        ]
     })
 }
 
@@ -493,9 +501,10 @@ fn one_thread_and_all_threads_give_the_same_bytes() {
     };
     let one = bytes_with_threads(1, &paths);
     let many = bytes_with_threads(8, &paths);
-    assert!(one.0.len() > 1000);
-    assert!(one.0 == many.0, "CSV differs between 1 and 8 threads");
-    assert!(one.1 == many.1, "JSON differs between 1 and 8 threads");
+    assert!(one[0].len() > 1000);
+    assert!(one[0] == many[0], "CSV differs between 1 and 8 threads");
+    assert!(one[1] == many[1], "JSON differs between 1 and 8 threads");
+    assert!(one[2] == many[2], "XLSX differs between 1 and 8 threads");
 }
 
 #[test]

@@ -15,10 +15,14 @@ use gpa::model::{
     Gpo, Hive, Inventory, RegistryData, RegistryInstruction, RegistryOp, Scope, Setting, SettingId,
     SettingKind, SettingValue, Source,
 };
+use gpa::run_info::{RunInfo, TimeSource};
 
 const EVIL_NAME: &str = "Evil <script>alert(1)</script> \"&' GPO";
 /// Would mark the page if it ran: as an image's error handler, as a script, after closing ours.
 const EVIL_VALUE: &str = "<img src=x onerror=\"document.documentElement.dataset.injected='img'\"><script>document.documentElement.dataset.injected='script'</script></script><!-- \u{2028}";
+
+/// Would run in a spreadsheet if written as it is; has a quote, a comma and markup besides.
+const FORMULA_VALUE: &str = "=HYPERLINK(\"http://example.test\",\"<i>other</i>\")";
 
 fn evil_gpo(guid: &str, name: &str, value: &str) -> Gpo {
     let setting = Setting::new(
@@ -27,7 +31,8 @@ fn evil_gpo(guid: &str, name: &str, value: &str) -> Gpo {
         SettingId::Registry {
             hive: Hive::Hklm,
             key: "Software\\Policies\\Contoso\\<b>Evil</b>".to_string(),
-            value_name: "Payload".to_string(),
+            // A spreadsheet would run it: the CSV and the page's export neutralise it.
+            value_name: "=Payload".to_string(),
         },
         SettingValue::Registry(RegistryInstruction {
             op: RegistryOp::Set,
@@ -62,7 +67,7 @@ fn evil_estate() -> (Inventory, Analysis) {
             evil_gpo(
                 "{22222222-2222-4222-8222-222222222222}",
                 "Plain GPO",
-                "<i>other</i>",
+                FORMULA_VALUE,
             ),
         ],
     };
@@ -70,9 +75,22 @@ fn evil_estate() -> (Inventory, Analysis) {
     (inventory, analysis)
 }
 
+/// The run of a test: a fixed time, so pages compare byte for byte.
+fn run_info() -> RunInfo {
+    RunInfo::at(
+        1_700_000_000,
+        TimeSource::SourceDateEpoch,
+        &[PathBuf::from("synthetic")],
+        Catalog::embedded().expect("embedded catalog"),
+        None,
+    )
+}
+
 fn html_of(inventory: &Inventory, analysis: &Analysis) -> String {
-    String::from_utf8(gpa::report::html::write(inventory, analysis).expect("HTML report"))
-        .expect("UTF-8")
+    String::from_utf8(
+        gpa::report::html::write(inventory, analysis, &run_info()).expect("HTML report"),
+    )
+    .expect("UTF-8")
 }
 
 /// The JSON block the page's script reads, as it stands in the page.
@@ -115,7 +133,8 @@ fn gpo_text_is_escaped_and_nothing_is_fetched() {
 
     let loads = regex::Regex::new(r#"(?i)(src|href|action)\s*=\s*["']?\s*(https?:)?//"#).unwrap();
     assert!(loads.find(&html).is_none(), "{:?}", loads.find(&html));
-    assert!(!lower.contains("@import") && !lower.contains("url("));
+    let style = &lower[lower.find("<style>").unwrap()..lower.find("</style>").unwrap()];
+    assert!(!style.contains("@import") && !style.contains("url("));
     assert!(html.contains("content=\"default-src 'none';"));
 
     // The script gets the texts back exactly.
@@ -135,13 +154,16 @@ fn gpo_text_is_escaped_and_nothing_is_fetched() {
     );
     let rows = data["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
+    // Each row holds the CSV's columns after the GPO, the two ranks and the file shown.
+    assert_eq!(data["columns"][2], "Setting Name");
+    assert_eq!(rows[0].as_array().unwrap().len(), 4 + 23);
     assert_eq!(
-        strings[rows[0][1].as_u64().unwrap() as usize],
+        strings[rows[0][4 + 2].as_u64().unwrap() as usize],
         analysis.gpos[0].rows[0].name
     );
 
     assert_eq!(
-        gpa::report::html::write(&inventory, &analysis).unwrap(),
+        gpa::report::html::write(&inventory, &analysis, &run_info()).unwrap(),
         html.into_bytes(),
         "same bytes every run"
     );
@@ -207,6 +229,37 @@ fn dump_dom(chromium: &Path, page: &Path, fragment: &str) -> String {
     dom
 }
 
+/// The page with a script after its own that clicks "Export shown rows (CSV)" and keeps, instead
+/// of downloading, the bytes of the Blob the page made (as hex in `data-exported` on `<html>`)
+/// and the file name it offered.
+fn with_export_probe(page: &str) -> String {
+    let probe = r#"<script>
+(() => {
+  const Original = window.Blob;
+  window.Blob = function (parts, options) {
+    const bytes = new TextEncoder().encode(parts.join(''));
+    document.documentElement.dataset.exported = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    return new Original(parts, options);
+  };
+  HTMLAnchorElement.prototype.click = function () { document.documentElement.dataset.downloadName = this.download; };
+  document.getElementById('export').click();
+})();
+</script>
+</body>"#;
+    let at = page.rfind("</body>").expect("end of body");
+    format!("{}{probe}{}", &page[..at], &page[at + "</body>".len()..])
+}
+
+/// The bytes the page exported, from the DOM the probe left.
+fn exported(dom: &str) -> Vec<u8> {
+    let start = dom.find("data-exported=\"").expect("an export") + "data-exported=\"".len();
+    let hex = &dom[start..start + dom[start..].find('"').unwrap()];
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
 /// The rows of the settings table, each as its markup.
 fn table_rows(dom: &str) -> Vec<&str> {
     let start = dom.find("id=\"rows\"").expect("settings rows");
@@ -263,6 +316,50 @@ fn injected_markup_shows_as_text_in_a_browser() {
     let dom = dump_dom(&chromium, &page, "#gpo=1");
     assert_eq!(shown(&dom), "1 of 2 settings shown");
     assert_eq!(gpo_cell(table_rows(&dom)[0]), "Plain GPO");
+
+    // A click on a row shows every column of it, the CSV's, below it.
+    let clicked = dir.join("evil-click.html");
+    let page_text = html_of(&inventory, &analysis);
+    let at = page_text.rfind("</body>").unwrap();
+    std::fs::write(
+        &clicked,
+        format!(
+            "{}<script>document.querySelector('#rows .row').click();</script>{}",
+            &page_text[..at],
+            &page_text[at..]
+        ),
+    )
+    .unwrap();
+    let dom = dump_dom(&chromium, &clicked, "");
+    assert!(!dom.contains("data-injected"));
+    let detail = &dom[dom.find("<div class=\"detail\">").expect("a detail view")..];
+    let detail = &detail[..detail.find("</dl>").unwrap()];
+    assert!(detail.contains("<dt>GPO GUID</dt><dd>{11111111-1111-4111-8111-111111111111}</dd>"));
+    assert!(detail.contains("<dt>Source Value Name</dt><dd>=Payload</dd>"));
+    assert!(detail.contains("<dt>Across GPOs</dt><dd>Conflict: "));
+    assert!(detail.contains("<dt>Reason</dt><dd>no Administrative Template"));
+    assert_eq!(dom.matches("<div class=\"detail\">").count(), 1);
+
+    // Exported with no filter, the rows are the CSV report's bytes: same columns, quoting,
+    // byte order mark, line ends, and the formula neutralised.
+    let probed = dir.join("evil-export.html");
+    std::fs::write(&probed, with_export_probe(&html_of(&inventory, &analysis))).unwrap();
+    let dom = dump_dom(&chromium, &probed, "");
+    assert!(!dom.contains("data-injected"));
+    assert!(dom.contains("data-download-name=\"gpa-settings.csv\""));
+    let csv = gpa::report::csv::write(&inventory, &analysis).unwrap();
+    let export = exported(&dom);
+    assert_eq!(
+        String::from_utf8_lossy(&export),
+        String::from_utf8_lossy(&csv)
+    );
+    let export = String::from_utf8(export).unwrap();
+    assert_eq!(export.matches(",'=Payload,").count(), 2, "{export}");
+    assert!(
+        export
+            .contains(",\"REG_SZ =HYPERLINK(\"\"http://example.test\"\",\"\"<i>other</i>\"\")\","),
+        "{export}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -275,6 +372,7 @@ fn sct_1909_page_lists_every_setting_and_applies_link_filters() {
     let dir = scratch("sct");
     let (page, csv) = (dir.join("report.html"), dir.join("report.csv"));
     let out = Command::new(env!("CARGO_BIN_EXE_gpa"))
+        .env("SOURCE_DATE_EPOCH", "1700000000")
         .arg("analyze")
         .arg(corpus.join("gpo-backups/msft-sct-windows10-1909"))
         .arg("--html")
@@ -304,6 +402,31 @@ fn sct_1909_page_lists_every_setting_and_applies_link_filters() {
 
     let dom = dump_dom(&chromium, &page, "");
     assert_eq!(shown(&dom), format!("{total} of {total} settings shown"));
+    // The legend: every readiness with its meaning and next step, linking to its rows.
+    let legend = &dom[dom.find("<section id=\"legend\">").expect("legend")..];
+    let legend = &legend[..legend.find("</section>").unwrap()];
+    for (rank, e) in gpa::report::legend::LEGEND.iter().enumerate() {
+        let name = e.readiness.text();
+        assert!(
+            legend.contains(&format!(
+                "<a class=\"pill r{rank}\" href=\"#readiness={}\">{name}</a>",
+                name.replace(' ', "%20")
+            )),
+            "{name}"
+        );
+        assert!(legend.contains(&as_text_node(e.next_step)), "{name}");
+        assert!(legend.contains(&as_text_node(e.meaning)), "{name}");
+    }
+    // The run, as SOURCE_DATE_EPOCH fixed it, and the catalog snapshot.
+    let run = &dom[dom.find("<section id=\"run\">").expect("run metadata")..];
+    assert!(run.contains("<dt>Run time</dt><dd>2023-11-14T22:13:20Z</dd>"));
+    assert!(run.contains(&format!(
+        "<dt>Generated by</dt><dd>gpa {}</dd>",
+        env!("CARGO_PKG_VERSION")
+    )));
+    assert!(run.contains(
+        "<dt>Catalog</dt><dd>DDF 2025-02, settings catalog definitions 2026-08-21, templates 2025-12-14</dd>"
+    ));
     let mut in_table: Vec<String> = table_rows(&dom)
         .iter()
         .map(|r| gpo_cell(r).to_string())
@@ -357,7 +480,7 @@ fn sct_1909_page_lists_every_setting_and_applies_link_filters() {
         .iter()
         .filter(|r| &r[column("Migration Readiness")] == "Needs review")
         .count();
-    assert_eq!(review, 28);
+    assert_eq!(review, 24);
     let dom = dump_dom(&chromium, &page, "#readiness=Needs%20review");
     assert_eq!(shown(&dom), format!("{review} of {total} settings shown"));
     let rows = table_rows(&dom);
@@ -365,6 +488,31 @@ fn sct_1909_page_lists_every_setting_and_applies_link_filters() {
     assert!(
         rows.iter()
             .all(|r| r.contains("<span class=\"pill r2\">Needs review</span>"))
+    );
+
+    // The export of that view: the CSV report's header and exactly its Needs review rows, in
+    // order, byte for byte.
+    let probed = dir.join("report-export.html");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&probed, with_export_probe(&text)).unwrap();
+    let dom = dump_dom(&chromium, &probed, "#readiness=Needs%20review");
+    let mut expected = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut expected);
+        writer.write_record(gpa::report::csv::COLUMNS).unwrap();
+        for r in records
+            .iter()
+            .filter(|r| &r[column("Migration Readiness")] == "Needs review")
+        {
+            writer.write_record(r).unwrap();
+        }
+    }
+    let export = exported(&dom);
+    assert_eq!(
+        String::from_utf8_lossy(&export),
+        String::from_utf8_lossy(&expected)
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

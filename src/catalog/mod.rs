@@ -11,6 +11,7 @@ pub mod instance;
 pub mod join;
 pub mod lookup;
 mod packed;
+pub mod snapshot;
 pub mod stats;
 
 use std::collections::BTreeMap;

@@ -15,7 +15,7 @@ use super::backup::{self, BackupInst, BackupScheme};
 use super::damage::{self, FileRead, TextKind};
 use super::reconcile::{self, Family, FamilyStatus};
 use super::{InputError, fs_read, gpreport, registry_pol, text};
-use crate::model::{BackupInfo, Damage, Gpo, Scope, Setting};
+use crate::model::{BackupInfo, Damage, Gpo, GpoIdentity, Scope, Setting};
 
 /// Everything read from the paths: the GPOs, and the files or folders that could not be read.
 #[derive(Debug, Default)]
@@ -555,13 +555,14 @@ pub fn read_paths(paths: &[PathBuf]) -> ReadOutcome {
         .collect();
 
     // Group backups of the same GPO; those without a GUID stand alone.
-    let mut groups: BTreeMap<(String, String), Vec<BackupMeta>> = BTreeMap::new();
+    // By GUID within its domain: the same GUID in two domains is two GPOs.
+    let mut groups: BTreeMap<GpoIdentity, Vec<BackupMeta>> = BTreeMap::new();
     let mut jobs: Vec<Job> = Vec::new();
     for meta in metas {
         match meta.gpo_guid() {
             Some(guid) => {
-                let domain = meta.domain().unwrap_or_default().to_ascii_lowercase();
-                groups.entry((domain, guid)).or_default().push(meta);
+                let identity = GpoIdentity::new(&guid, meta.domain().as_deref());
+                groups.entry(identity).or_default().push(meta);
             }
             None => jobs.push(Job::Backup {
                 meta: Box::new(meta),

@@ -30,8 +30,8 @@ use crate::catalog::join::{CatalogLink, Route as LinkRoute};
 use crate::catalog::{Catalog, csp_name, csp_path};
 use crate::inventory::{identity_text, value_text};
 use crate::model::{
-    Gpo, Inventory, PolicyState, PreferenceType, RegistryOp, Scope, Setting, SettingId,
-    SettingKind, SettingValue, fold_registry_key,
+    Gpo, GpoIdentity, Inventory, PolicyState, PreferenceType, RegistryOp, Scope, Setting,
+    SettingId, SettingKind, SettingValue, fold_registry_key,
 };
 
 /// The analysis of every GPO of an inventory, in inventory order.
@@ -158,6 +158,10 @@ pub struct OverlapEntry {
     /// Index into [`Inventory::gpos`].
     pub gpo: usize,
     pub gpo_name: String,
+    /// The GPO's domain, when its export names one: two GPOs of one name (the Default Domain
+    /// Policy) are told apart by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
     pub value: String,
 }
 
@@ -1465,7 +1469,12 @@ fn find_overlaps(inventory: &Inventory, gpos: &[GpoAnalysis]) -> Vec<Overlap> {
     by_identity
         .into_iter()
         .filter_map(|(identity, rows)| {
-            let distinct_gpos: BTreeSet<usize> = rows.iter().map(|(g, _)| *g).collect();
+            // GPOs are told apart by GUID within their domain (the same GUID in two domains is
+            // two GPOs); one GPO read from two exports (a backup and its report) is one.
+            let distinct_gpos: BTreeSet<Result<GpoIdentity, usize>> = rows
+                .iter()
+                .map(|(g, _)| inventory.gpos.get(*g).and_then(Gpo::identity).ok_or(*g))
+                .collect();
             if distinct_gpos.len() < 2 {
                 return None;
             }
@@ -1489,6 +1498,7 @@ fn find_overlaps(inventory: &Inventory, gpos: &[GpoAnalysis]) -> Vec<Overlap> {
                             .get(*g)
                             .map(|x| x.display_name.clone())
                             .unwrap_or_default(),
+                        domain: inventory.gpos.get(*g).and_then(|x| x.domain.clone()),
                         value: r.value.clone(),
                     })
                     .collect(),

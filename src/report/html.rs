@@ -13,12 +13,13 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::matching::analyze::{
-    Analysis, Confidence, GpoAnalysis, MatchedSetting, Overlap, OverlapEntry, OverlapKind,
-    Readiness,
+    Analysis, Confidence, GpoAnalysis, Overlap, OverlapEntry, OverlapKind, Readiness,
 };
-use crate::model::{Gpo, Inventory, Scope};
+use crate::model::{Gpo, Inventory};
+use crate::run_info::RunInfo;
 
-use super::scope_text;
+use super::legend::LEGEND;
+use super::settings_table::{COLUMNS, Record, records};
 use super::summary::{GpoFigures, conflict_count, figures, percent};
 
 const STYLE: &str = include_str!("html/report.css");
@@ -32,30 +33,35 @@ const CONFIDENCES: [Confidence; 3] = [Confidence::High, Confidence::Medium, Conf
 
 /// What the script reads. Rows are arrays of numbers to keep the page small on big estates.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Data<'a> {
     /// Readiness names by rank, in [`Readiness::ALL`] order.
     readiness: Vec<&'static str>,
     /// Confidence names by rank, highest first.
     confidence: Vec<&'static str>,
+    /// The CSV report's columns: each row holds its text in each, and the page's export writes
+    /// them.
+    columns: [&'static str; COLUMNS.len()],
     /// Every text of the table once, sorted case-insensitively so that an index sorts as its text.
     strings: Vec<&'a str>,
+    /// The strings the CSV report writes with a leading `'` (they would run as formulas).
+    formula_like: Vec<usize>,
     /// `[inventory index, name]` per GPO, in report order.
     gpos: Vec<(usize, usize)>,
-    /// `[gpo, name, category, scope, value, readiness rank, CSP name, CSP URI, min OS, settings
-    /// catalog id, confidence rank, match route, reason, source file, source key, source value
-    /// name]`; the GPO is its inventory index, the ranks index `readiness` and `confidence`, the
-    /// rest index `strings`.
-    rows: Vec<[usize; 16]>,
+    /// `[gpo, readiness rank, confidence rank, source file shown, then one string per column]`;
+    /// the GPO is its inventory index, the ranks index `readiness` and `confidence`, the rest
+    /// index `strings`.
+    rows: Vec<Vec<usize>>,
 }
 
 /// The report as one HTML page.
-pub fn write(inventory: &Inventory, analysis: &Analysis) -> Result<Vec<u8>, String> {
+pub fn write(inventory: &Inventory, analysis: &Analysis, run: &RunInfo) -> Result<Vec<u8>, String> {
     let gpos: Vec<(&Gpo, &GpoAnalysis)> = analysis
         .gpos
         .iter()
         .filter_map(|a| inventory.gpos.get(a.gpo).map(|g| (g, a)))
         .collect();
-    let data = script_data(&gpos)?;
+    let data = script_data(&gpos, &records(inventory, analysis))?;
     let mut page = String::with_capacity(data.len() + 64 * 1024);
     page.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     let _ = writeln!(
@@ -69,14 +75,17 @@ pub fn write(inventory: &Inventory, analysis: &Analysis) -> Result<Vec<u8>, Stri
         generator()
     );
     page.push_str("<title>Group Policy analysis</title>\n<style>\n");
+    page.push_str(&palette());
     page.push_str(STYLE);
     page.push_str("</style>\n</head>\n<body>\n");
     let figures: Vec<GpoFigures> = gpos.iter().map(|(g, a)| figures(g, a)).collect();
-    header(&mut page, &figures, &analysis.overlaps);
+    header(&mut page, &figures, &analysis.overlaps, run);
+    legend_section(&mut page);
     gpo_summary(&mut page, &gpos, &figures);
     damage_section(&mut page, &gpos);
     settings_section(&mut page);
     overlaps_section(&mut page, &analysis.overlaps);
+    run_section(&mut page, run);
     page.push_str("<script type=\"application/json\" id=\"data\">");
     page.push_str(&data);
     page.push_str("</script>\n<script>\n");
@@ -110,81 +119,123 @@ fn damage_section(page: &mut String, gpos: &[(&Gpo, &GpoAnalysis)]) {
     page.push_str("</tbody>\n</table>\n</section>\n");
 }
 
+/// The readiness colours, from the one palette the workbook shares.
+fn palette() -> String {
+    let mut css = String::from(":root {");
+    for (rank, e) in LEGEND.iter().enumerate() {
+        let _ = write!(css, " --r{rank}: {};", e.colour);
+    }
+    css.push_str(" }\n");
+    css
+}
+
+/// What each readiness means and what to do next; a readiness filters the table.
+fn legend_section(page: &mut String) {
+    page.push_str("<section id=\"legend\">\n<h2>Migration readiness</h2>\n<table class=\"legend\">\n<thead><tr><th>Readiness</th><th>Meaning</th><th>Next step</th></tr></thead>\n<tbody>\n");
+    for (rank, e) in LEGEND.iter().enumerate() {
+        let _ = writeln!(
+            page,
+            "<tr data-readiness=\"{name}\"><td><a class=\"pill r{rank}\" href=\"#readiness={fragment}\">{name}</a></td><td>{meaning}</td><td>{next}</td></tr>",
+            name = escape(e.readiness.text()),
+            fragment = fragment_value(e.readiness.text()),
+            meaning = escape(e.meaning),
+            next = escape(e.next_step),
+        );
+    }
+    page.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// The run: gpa version, time, catalog, inputs.
+fn run_section(page: &mut String, run: &RunInfo) {
+    page.push_str("<section id=\"run\">\n<h2>About this report</h2>\n<dl class=\"run\">\n");
+    let mut item = |label: &str, value: &str| {
+        let _ = writeln!(page, "<dt>{}</dt><dd>{}</dd>", escape(label), escape(value));
+    };
+    item("Generated by", &format!("gpa {}", run.gpa_version));
+    item("Run time", &run.time);
+    item("Catalog", &run.catalog.summary());
+    if let Some(s) = &run.catalog.snapshot {
+        for (label, part) in [
+            ("Templates", &s.templates),
+            ("DDF", &s.ddf),
+            ("Settings catalog", &s.definitions),
+        ] {
+            item(
+                label,
+                &format!("{} ({}; {})", part.what, part.date, part.source),
+            );
+        }
+    }
+    item("Catalog source", &run.catalog.source);
+    for input in &run.inputs {
+        item("Input", input);
+    }
+    page.push_str("</dl>\n</section>\n");
+}
+
 fn generator() -> String {
     format!("gpa {}", env!("CARGO_PKG_VERSION"))
 }
 
 /// The JSON block, safe inside `<script>`: `<`, `>` and `&` as `\u` escapes, so no `</script>`
 /// or `<!--` can occur, and U+2028/U+2029 escaped for older script parsers.
-fn script_data(gpos: &[(&Gpo, &GpoAnalysis)]) -> Result<String, String> {
-    // Match routes and reasons are written from their typed forms; they are made once here so
-    // that every text below is borrowed.
-    let derived: Vec<Vec<[String; 2]>> = gpos
+fn script_data<'a>(
+    gpos: &[(&'a Gpo, &'a GpoAnalysis)],
+    records: &[Record<'a>],
+) -> Result<String, String> {
+    let origins: BTreeMap<usize, &str> = gpos
         .iter()
-        .map(|(_, a)| {
-            a.rows
-                .iter()
-                .map(|r| [r.match_route.to_string(), r.reason()])
-                .collect()
-        })
+        .map(|(g, a)| (a.gpo, g.origin.as_str()))
         .collect();
-    let texts: Vec<(usize, &MatchedSetting, [&str; 13])> = gpos
+    fn shown<'a>(r: &Record<'a>, origins: &BTreeMap<usize, &str>) -> &'a str {
+        source_file(
+            &r.row.source.file,
+            origins.get(&r.gpo).copied().unwrap_or_default(),
+        )
+    }
+    let shown_file = |r: &Record<'a>| shown(r, &origins);
+    let mut unique: BTreeSet<&str> = records
         .iter()
-        .zip(&derived)
-        .flat_map(|((gpo, a), d)| {
-            a.rows
-                .iter()
-                .zip(d)
-                .map(move |(row, d)| (a.gpo, row, row_texts(gpo, row, d)))
-        })
+        .flat_map(|r| r.fields.iter().map(|f| f.as_ref()))
         .collect();
-    let mut unique: BTreeSet<&str> = texts
-        .iter()
-        .flat_map(|(_, _, t)| t.iter().copied())
-        .collect();
+    unique.extend(records.iter().map(&shown_file));
     unique.extend(gpos.iter().map(|(g, _)| g.display_name.as_str()));
+    unique.extend(COLUMNS);
     let mut strings: Vec<&str> = unique.into_iter().collect();
     strings.sort_by_cached_key(|s| (s.to_lowercase(), *s));
     let index: BTreeMap<&str, usize> = strings.iter().enumerate().map(|(i, s)| (*s, i)).collect();
     let at = |s: &str| index.get(s).copied().unwrap_or_default();
-    let rows = texts
+    let rows = records
         .iter()
-        .map(|(gpo, row, t)| {
+        .map(|r| {
             let readiness = Readiness::ALL
                 .iter()
-                .position(|r| *r == row.readiness)
+                .position(|x| *x == r.row.readiness)
                 .unwrap_or_default();
             let confidence = CONFIDENCES
                 .iter()
-                .position(|c| *c == row.confidence)
+                .position(|c| *c == r.row.confidence)
                 .unwrap_or_default();
-            [
-                *gpo,
-                at(t[0]),
-                at(t[1]),
-                at(t[2]),
-                at(t[3]),
-                readiness,
-                at(t[4]),
-                at(t[5]),
-                at(t[6]),
-                at(t[7]),
-                confidence,
-                at(t[8]),
-                at(t[9]),
-                at(t[10]),
-                at(t[11]),
-                at(t[12]),
-            ]
+            let mut row = vec![r.gpo, readiness, confidence, at(shown_file(r))];
+            row.extend(r.fields.iter().map(|f| at(f)));
+            row
         })
+        .collect();
+    let formula_like = strings
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| matches!(super::csv::excel_safe(s), Cow::Owned(_)))
+        .map(|(i, _)| i)
         .collect();
     let data = Data {
         readiness: Readiness::ALL.iter().map(|r| r.text()).collect(),
         confidence: CONFIDENCES.iter().map(|c| c.text()).collect(),
+        columns: COLUMNS,
         gpos: gpos
             .iter()
             .map(|(g, a)| (a.gpo, at(&g.display_name)))
             .collect(),
+        formula_like,
         strings,
         rows,
     };
@@ -201,25 +252,6 @@ fn script_data(gpos: &[(&Gpo, &GpoAnalysis)]) -> Result<String, String> {
         }
     }
     Ok(safe)
-}
-
-/// The texts of a row, in [`Data::rows`] order without the numbers.
-fn row_texts<'a>(gpo: &Gpo, row: &'a MatchedSetting, derived: &'a [String; 2]) -> [&'a str; 13] {
-    [
-        &row.name,
-        &row.category,
-        scope_text(row),
-        &row.value,
-        row.csp_name.as_deref().unwrap_or_default(),
-        row.csp_uri.as_deref().unwrap_or_default(),
-        row.min_os_version.as_deref().unwrap_or_default(),
-        row.definition_id.as_deref().unwrap_or_default(),
-        &derived[0],
-        &derived[1],
-        source_file(&row.source.file, &gpo.origin),
-        &row.source.key,
-        &row.source.value_name,
-    ]
 }
 
 /// The source file below the GPO's folder (`DomainSysvol/GPO/Machine/registry.pol`); its name
@@ -284,7 +316,7 @@ fn coverage_bar(page: &mut String, by_readiness: &[(Readiness, usize)], class: &
     page.push_str("</div>");
 }
 
-fn header(page: &mut String, figures: &[GpoFigures], overlaps: &[Overlap]) {
+fn header(page: &mut String, figures: &[GpoFigures], overlaps: &[Overlap], run: &RunInfo) {
     let mut by_readiness: Vec<(Readiness, usize)> =
         Readiness::ALL.iter().map(|&r| (r, 0)).collect();
     for f in figures {
@@ -297,8 +329,10 @@ fn header(page: &mut String, figures: &[GpoFigures], overlaps: &[Overlap]) {
     let conflicts = conflict_count(overlaps);
     let _ = writeln!(
         page,
-        "<header>\n<h1>Group Policy analysis</h1>\n<p class=\"generator\">Generated by {}, offline, from the GPOs given to <code>gpa analyze</code>.</p>\n</header>",
-        generator()
+        "<header>\n<h1>Group Policy analysis</h1>\n<p class=\"generator\">Generated by {} at {}, offline, from the GPOs given to <code>gpa analyze</code>; catalog: {} (<a href=\"#run\">about this report</a>).</p>\n</header>",
+        generator(),
+        escape(&run.time),
+        escape(&run.catalog.summary()),
     );
     page.push_str("<section class=\"tiles\">\n");
     let _ = writeln!(
@@ -323,14 +357,15 @@ fn header(page: &mut String, figures: &[GpoFigures], overlaps: &[Overlap]) {
 
 fn gpo_summary(page: &mut String, gpos: &[(&Gpo, &GpoAnalysis)], figures: &[GpoFigures]) {
     page.push_str("<h2>GPOs</h2>\n<p class=\"note\">Click a GPO to show its settings only.</p>\n");
-    page.push_str("<table id=\"gpos\">\n<thead><tr><th>GPO</th><th>GUID</th><th class=\"num\">Settings</th><th class=\"num\">MDM support</th><th>Coverage</th><th>Linked</th><th class=\"num\">Unknown</th></tr></thead>\n<tbody>\n");
+    page.push_str("<table id=\"gpos\">\n<thead><tr><th>GPO</th><th>Domain</th><th>GUID</th><th class=\"num\">Settings</th><th class=\"num\">MDM support</th><th>Coverage</th><th>Linked</th><th class=\"num\">Unknown</th></tr></thead>\n<tbody>\n");
     for ((gpo, a), f) in gpos.iter().zip(figures) {
         let _ = write!(
             page,
-            "<tr data-gpo=\"{id}\"><td><a href=\"#gpo={id}\" title=\"{origin}\">{name}</a></td><td class=\"mono\">{guid}</td><td class=\"num\">{total}</td><td class=\"num\">{percent}%</td><td class=\"bar-cell\">",
+            "<tr data-gpo=\"{id}\"><td><a href=\"#gpo={id}\" title=\"{origin}\">{name}</a></td><td>{domain}</td><td class=\"mono\">{guid}</td><td class=\"num\">{total}</td><td class=\"num\">{percent}%</td><td class=\"bar-cell\">",
             id = a.gpo,
             origin = escape(&gpo.origin),
             name = escape(&gpo.display_name),
+            domain = escape(gpo.domain.as_deref().unwrap_or_default()),
             guid = escape(gpo.guid.as_deref().unwrap_or_default()),
             total = f.total,
             percent = f.supported_percent,
@@ -350,12 +385,14 @@ fn settings_section(page: &mut String) {
     page.push_str(concat!(
         "<section id=\"settings\">\n<h2>Settings</h2>\n",
         "<noscript><p class=\"note\">The settings table needs JavaScript; the CSV report (<code>--csv</code>) has the same rows.</p></noscript>\n",
+        "<p class=\"note\">Click a row to see every column of it.</p>\n",
         "<div id=\"settings-ui\" hidden>\n<div class=\"controls\">\n",
         "<input type=\"search\" id=\"search\" placeholder=\"Search every column\" aria-label=\"Search\">\n",
         "<select id=\"filter-readiness\" aria-label=\"Migration readiness\"><option value=\"\">Every readiness</option></select>\n",
         "<select id=\"filter-csp\" aria-label=\"CSP name\"><option value=\"\">Every CSP</option></select>\n",
         "<select id=\"filter-gpo\" aria-label=\"GPO\"><option value=\"\">Every GPO</option></select>\n",
         "<button type=\"button\" id=\"clear\">Clear</button>\n",
+        "<button type=\"button\" id=\"export\" title=\"The shown rows, in the CSV report's columns\">Export shown rows (CSV)</button>\n",
         "<span id=\"shown\"></span>\n</div>\n",
         "<div class=\"scroll\"><div id=\"settings-table\" role=\"table\" aria-label=\"Settings\">",
         "<div class=\"row head\" role=\"row\" id=\"settings-head\"></div><div id=\"rows\" role=\"rowgroup\"></div>",
@@ -384,14 +421,14 @@ fn overlaps_section(page: &mut String, overlaps: &[Overlap]) {
             let _ = writeln!(
                 page,
                 "<td>{}</td>{}</tr>",
-                gpo_link(entry),
+                gpo_link(o, entry),
                 value_cell(&entry.value)
             );
         }
     });
     overlap_group(page, "Duplicates", false, &duplicates, |page, o| {
         overlap_setting(page, o, 1);
-        let links: Vec<String> = o.gpos.iter().map(gpo_link).collect();
+        let links: Vec<String> = o.gpos.iter().map(|e| gpo_link(o, e)).collect();
         let value = o.gpos.first().map_or("", |e| e.value.as_str());
         let _ = writeln!(
             page,
@@ -430,12 +467,13 @@ fn overlap_group(
     page.push_str("</details>\n");
 }
 
-/// The GPO's name, filtering the settings table to it.
-fn gpo_link(entry: &OverlapEntry) -> String {
+/// The GPO's name (with its domain when another GPO of the overlap has that name), filtering
+/// the settings table to it.
+fn gpo_link(overlap: &Overlap, entry: &OverlapEntry) -> String {
     format!(
         "<a href=\"#gpo={}\">{}</a>",
         entry.gpo,
-        escape(&entry.gpo_name)
+        escape(&super::overlap_gpo_label(overlap, entry))
     )
 }
 
@@ -453,10 +491,7 @@ fn overlap_setting(page: &mut String, overlap: &Overlap, rows: usize) {
     } else {
         String::new()
     };
-    let scope = match overlap.scope {
-        Scope::Device => "Device",
-        Scope::User => "User",
-    };
+    let scope = super::scope_name(overlap.scope);
     let _ = write!(
         page,
         "<td{span}><a href=\"#q={}\">{}</a></td><td{span}>{scope}</td>",

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::inventory::scope_text;
 use crate::matching::analyze::{Analysis, MatchedSetting, Overlap};
 use crate::model::{Gpo, GpoLink, Inventory};
+use crate::run_info::RunInfo;
 
 use super::Generator;
 use super::summary::figures;
@@ -14,6 +15,8 @@ use super::summary::figures;
 #[serde(rename_all = "camelCase")]
 struct Report<'a> {
     generator: Generator,
+    /// The run: gpa version, time, inputs, catalog (gpa's).
+    run: &'a RunInfo,
     gpos: Vec<GpoReport<'a>>,
     /// Settings set by several GPOs: `duplicate` (same value) or `conflict`.
     overlaps: &'a [Overlap],
@@ -178,9 +181,10 @@ fn gpo_report<'a>(
 }
 
 /// The report as pretty-printed JSON bytes, ending in a newline.
-pub fn write(inventory: &Inventory, analysis: &Analysis) -> Result<Vec<u8>, String> {
+pub fn write(inventory: &Inventory, analysis: &Analysis, run: &RunInfo) -> Result<Vec<u8>, String> {
     let report = Report {
         generator: Generator::GPA,
+        run,
         gpos: analysis
             .gpos
             .iter()

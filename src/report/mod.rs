@@ -1,14 +1,19 @@
 //! Coverage reports of an [`Analysis`]: the per-GPO figures every output shares, and the CSV,
-//! JSON, HTML and terminal forms.
+//! JSON, HTML, XLSX and terminal forms.
 
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod legend;
+pub mod settings_table;
 pub mod summary;
+pub mod xlsx;
 
 use std::path::Path;
 
-use crate::matching::analyze::{MatchedSetting, Readiness};
+use std::borrow::Cow;
+
+use crate::matching::analyze::{MatchedSetting, Overlap, OverlapEntry, Readiness};
 
 pub use summary::{GpoFigures, figures};
 
@@ -40,7 +45,12 @@ pub fn damage_of<'a>(gpo: &'a crate::model::Gpo, file: &str) -> Option<&'a crate
 
 /// `Device` / `User`, as Intune's Scope column says it.
 pub fn scope_text(row: &MatchedSetting) -> &'static str {
-    match row.scope {
+    scope_name(row.scope)
+}
+
+/// `Device` / `User`.
+pub fn scope_name(scope: crate::model::Scope) -> &'static str {
+    match scope {
         crate::model::Scope::Device => "Device",
         crate::model::Scope::User => "User",
     }
@@ -52,5 +62,18 @@ pub fn mdm_support_text(readiness: Readiness) -> &'static str {
         "Yes"
     } else {
         "No"
+    }
+}
+
+/// A GPO of an overlap by its name, with its domain when another GPO of the overlap has the same
+/// name (the Default Domain Policy of two domains).
+pub fn overlap_gpo_label<'a>(overlap: &Overlap, entry: &'a OverlapEntry) -> Cow<'a, str> {
+    let namesake = overlap
+        .gpos
+        .iter()
+        .any(|e| e.gpo_name == entry.gpo_name && e.domain != entry.domain);
+    match (&entry.domain, namesake) {
+        (Some(domain), true) => Cow::Owned(format!("{} ({domain})", entry.gpo_name)),
+        _ => Cow::Borrowed(&entry.gpo_name),
     }
 }

@@ -148,7 +148,7 @@ pub fn render(inventory: &Inventory, analysis: &Analysis) -> String {
         analysis.overlaps.len(),
         conflicts
     );
-    out.push_str("\"Review\" counts Needs review rows (a definition exists, the value cannot be written as it is); \"Not supported\" also counts Not applicable rows; Unknown rows are not counted in MDM support. The CSV, JSON and HTML reports tell them apart.\n");
+    out.push_str("\"Review\" counts Needs review rows (a definition exists, the value cannot be written as it is); \"Not supported\" also counts Not applicable rows; Unknown rows are not counted in MDM support. The CSV, JSON, HTML and XLSX reports tell them apart.\n");
     out.push_str(&damage_lines(inventory, analysis));
     out
 }

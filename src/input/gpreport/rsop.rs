@@ -11,7 +11,7 @@
 
 use super::{Collected, Collector, ElementIndex, Winner, non_empty, normalize_guid, parse_bool};
 use crate::input::xml::Element;
-use crate::model::{Gpo, GpoLink, Scope, UnsupportedExtension};
+use crate::model::{Gpo, GpoIdentity, GpoLink, Scope, UnsupportedExtension};
 
 /// One entry of a results section's GPO list.
 struct Listed {
@@ -141,13 +141,19 @@ fn gpo_for<'g>(
     listed: &[Listed],
     file: &str,
 ) -> &'g mut Gpo {
+    // A GUID within its domain: a user from another domain gets that domain's Default Domain
+    // Policy, with the same GUID as the computer's.
+    let wanted = GpoIdentity::new(&winner.guid, winner.domain.as_deref());
     let position = match gpos
         .iter()
-        .position(|g| g.guid.as_deref() == Some(winner.guid.as_str()))
+        .position(|g| g.identity().is_some_and(|id| id.may_be(&wanted)))
     {
         Some(p) => p,
         None => {
-            let entries: Vec<&Listed> = listed.iter().filter(|l| l.guid == winner.guid).collect();
+            let entries: Vec<&Listed> = listed
+                .iter()
+                .filter(|l| GpoIdentity::new(&l.guid, l.domain.as_deref()).may_be(&wanted))
+                .collect();
             let enabled = |scope| {
                 entries
                     .iter()
@@ -241,5 +247,68 @@ mod tests {
         assert_eq!(gpos[1].guid, None);
         assert_eq!(gpos[1].settings.len(), 1);
         assert_eq!(gpos[1].display_name, "RSoP contoso.com/Test");
+    }
+
+    /// The computer's and the user's Default Domain Policy when the user is from another domain:
+    /// one GUID, two domains, two GPOs.
+    #[test]
+    fn one_guid_in_two_domains_is_two_gpos() {
+        let ddp = "{31B2F340-016D-11D2-945F-00C04FB984F9}";
+        let section = |results: &str, domain: &str, subcategory: &str| {
+            format!(
+                r#"<{results}>
+    <GPO><Name>Default Domain Policy</Name><Path><Identifier xmlns="http://www.microsoft.com/GroupPolicy/Types">{ddp}</Identifier><Domain xmlns="http://www.microsoft.com/GroupPolicy/Types">{domain}</Domain></Path><Enabled>true</Enabled><Link><SOMPath>{domain}</SOMPath><Enabled>true</Enabled><NoOverride>false</NoOverride></Link></GPO>
+    <ExtensionData>
+      <Extension xmlns:q3="http://www.microsoft.com/GroupPolicy/Settings/Auditing" xsi:type="q3:AuditSettings" xmlns="http://www.microsoft.com/GroupPolicy/Settings">
+        <q3:AuditSetting>
+          <GPO xmlns="http://www.microsoft.com/GroupPolicy/Settings/Base"><Identifier xmlns="http://www.microsoft.com/GroupPolicy/Types">{ddp}</Identifier><Domain xmlns="http://www.microsoft.com/GroupPolicy/Types">{domain}</Domain></GPO>
+          <Precedence xmlns="http://www.microsoft.com/GroupPolicy/Settings/Base">1</Precedence>
+          <q3:SubcategoryName>Audit</q3:SubcategoryName>
+          <q3:SubcategoryGuid>{subcategory}</q3:SubcategoryGuid>
+          <q3:SettingValue>1</q3:SettingValue>
+        </q3:AuditSetting>
+      </Extension>
+      <Name xmlns="http://www.microsoft.com/GroupPolicy/Settings">Advanced Audit Configuration</Name>
+    </ExtensionData>
+  </{results}>"#
+            )
+        };
+        let rsop = format!(
+            r#"<Rsop xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://www.microsoft.com/GroupPolicy/Rsop">
+  <DataType>LoggingData</DataType>
+  {}
+  {}
+</Rsop>"#,
+            section(
+                "ComputerResults",
+                "contoso.com",
+                "{0CCE9211-69AE-11D9-BED3-505054503030}"
+            ),
+            section(
+                "UserResults",
+                "fabrikam.com",
+                "{0CCE9212-69AE-11D9-BED3-505054503030}"
+            ),
+        );
+        let gpos = parse(&rsop, "rsop.xml").unwrap();
+        let found: Vec<(Option<&str>, Option<&str>, usize, &str)> = gpos
+            .iter()
+            .map(|g| {
+                (
+                    g.guid.as_deref(),
+                    g.domain.as_deref(),
+                    g.settings.len(),
+                    g.links[0].som_path.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some(ddp), Some("contoso.com"), 1, "contoso.com"),
+                (Some(ddp), Some("fabrikam.com"), 1, "fabrikam.com"),
+            ]
+        );
+        assert_ne!(gpos[0].identity(), gpos[1].identity());
     }
 }

@@ -5,10 +5,12 @@
   const data = JSON.parse(document.getElementById('data').textContent);
   const S = data.strings;
   const rows = data.rows;
-  // Row fields, as html.rs writes them.
-  const GPO = 0, NAME = 1, CATEGORY = 2, SCOPE = 3, VALUE = 4, READINESS = 5, CSP = 6, URI = 7,
-    MIN_OS = 8, CATALOG_ID = 9, CONFIDENCE = 10, ROUTE = 11, REASON = 12, FILE = 13, KEY = 14,
-    VALUE_NAME = 15;
+  // Row fields, as html.rs writes them: the GPO, two ranks, the source file as shown, then one
+  // string per CSV column.
+  const GPO = 0, READINESS = 1, CONFIDENCE = 2, FILE_SHOWN = 3, FIRST_COLUMN = 4;
+  const F = Object.fromEntries(data.columns.map((name, i) => [name, FIRST_COLUMN + i]));
+  const NAME = F['Setting Name'], CSP = F['CSP Name'], REASON = F['Reason'], KEY = F['Source Key'],
+    VALUE_NAME = F['Source Value Name'];
   const gpoName = new Map(data.gpos.map(([id, name]) => [id, name]));
   const EMPTY = S.indexOf('');
 
@@ -17,30 +19,31 @@
   // `key` gives a number that sorts; strings are stored sorted, so their index does.
   const columns = [
     { id: 'gpo', width: '10rem', label: 'GPO', text: (r) => S[gpoName.get(r[GPO])], key: (r) => gpoName.get(r[GPO]) },
+    { id: 'domain', width: '7rem', label: 'Domain', field: F['Domain'] },
     { id: 'name', width: '15rem', label: 'Setting Name', field: NAME },
-    { id: 'category', width: '10rem', label: 'Category', field: CATEGORY },
-    { id: 'scope', width: '4.5rem', label: 'Scope', field: SCOPE },
-    { id: 'value', width: '10rem', label: 'Value', field: VALUE, clip: true, cls: 'long' },
     { id: 'readiness', width: '9rem', label: 'Migration Readiness', text: (r) => data.readiness[r[READINESS]], key: (r) => r[READINESS],
       render: (td, r) => {
         const pill = td.appendChild(document.createElement('span'));
         pill.className = 'pill r' + r[READINESS];
         pill.textContent = data.readiness[r[READINESS]];
       } },
+    { id: 'reason', width: '22rem', label: 'Reason', field: REASON, cls: 'reason' },
+    { id: 'category', width: '10rem', label: 'Category', field: F['Category'] },
+    { id: 'scope', width: '4.5rem', label: 'Scope', field: F['Scope'] },
+    { id: 'value', width: '10rem', label: 'Value', field: F['Value'], clip: true, cls: 'long' },
     { id: 'csp', width: '6.5rem', label: 'CSP Name', field: CSP },
-    { id: 'uri', width: '16rem', label: 'CSP Mapping', field: URI, cls: 'long code' },
-    { id: 'minos', width: '6rem', label: 'Min OS', field: MIN_OS },
-    { id: 'catalog', width: '16rem', label: 'Settings Catalog ID', field: CATALOG_ID, cls: 'long code' },
+    { id: 'uri', width: '16rem', label: 'CSP Mapping', field: F['CSP Mapping'], cls: 'long code' },
+    { id: 'minos', width: '6rem', label: 'Min OS', field: F['Min OS Version'] },
+    { id: 'catalog', width: '16rem', label: 'Settings Catalog ID', field: F['Settings Catalog ID'], cls: 'long code' },
     { id: 'confidence', width: '6rem', label: 'Confidence', text: (r) => data.confidence[r[CONFIDENCE]], key: (r) => r[CONFIDENCE] },
-    { id: 'route', width: '12rem', label: 'Match Route', field: ROUTE, cls: 'long code' },
-    { id: 'reason', width: '16rem', label: 'Reason', field: REASON },
-    { id: 'source', width: '13rem', label: 'Source', cls: 'long', text: (r) => sourceKey(r) + '\n' + S[r[FILE]],
+    { id: 'route', width: '12rem', label: 'Match Route', field: F['Match Route'], cls: 'long code' },
+    { id: 'source', width: '13rem', label: 'Source', cls: 'long', text: (r) => sourceKey(r) + '\n' + S[r[FILE_SHOWN]],
       key: (r) => (r[KEY] === EMPTY ? null : r[KEY] * S.length + r[VALUE_NAME]),
       render: (td, r) => {
         td.appendChild(document.createElement('div')).textContent = sourceKey(r);
         const file = td.appendChild(document.createElement('div'));
         file.className = 'file';
-        file.textContent = S[r[FILE]];
+        file.textContent = S[r[FILE_SHOWN]];
       } },
   ];
   for (const c of columns) {
@@ -112,8 +115,33 @@
         td.textContent = c.text(r);
       }
     }
+    tr.addEventListener('click', (event) => {
+      if (event.target.closest('a, button') || String(window.getSelection())) return;
+      if (opened.has(i)) opened.delete(i);
+      else opened.add(i);
+      render();
+    });
     made[i] = tr;
     return tr;
+  };
+
+  // A row's every column (the CSV's), shown under it when the row is clicked.
+  const opened = new Set();
+  const details = [];
+  const detailElement = (i) => {
+    if (details[i]) return details[i];
+    const r = rows[i];
+    const div = document.createElement('div');
+    div.className = 'detail';
+    const dl = div.appendChild(document.createElement('dl'));
+    data.columns.forEach((name, c) => {
+      const value = S[r[FIRST_COLUMN + c]];
+      if (!value) return;
+      dl.appendChild(document.createElement('dt')).textContent = name;
+      dl.appendChild(document.createElement('dd')).textContent = value;
+    });
+    details[i] = div;
+    return div;
   };
 
   const haystacks = [];
@@ -145,22 +173,30 @@
     return indices;
   };
 
-  const render = () => {
+  // The rows the filters let through, in the table's order: what is shown and what is exported.
+  const shownRows = () => {
     const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
     const readiness = readinessSelect.value, csp = cspSelect.value, gpo = gpoSelect.value;
-    const fragment = document.createDocumentFragment();
-    let n = 0;
-    for (const i of order()) {
+    return order().filter((i) => {
       const r = rows[i];
-      if (readiness && data.readiness[r[READINESS]] !== readiness) continue;
-      if (csp && (csp === NO_CSP ? r[CSP] !== EMPTY : S[r[CSP]] !== csp)) continue;
-      if (gpo && String(r[GPO]) !== gpo) continue;
-      if (words.length && !words.every((w) => haystack(i).includes(w))) continue;
+      if (readiness && data.readiness[r[READINESS]] !== readiness) return false;
+      if (csp && (csp === NO_CSP ? r[CSP] !== EMPTY : S[r[CSP]] !== csp)) return false;
+      if (gpo && String(r[GPO]) !== gpo) return false;
+      return !words.length || words.every((w) => haystack(i).includes(w));
+    });
+  };
+
+  const render = () => {
+    const gpo = gpoSelect.value;
+    const fragment = document.createDocumentFragment();
+    const indices = shownRows();
+    for (const i of indices) {
       fragment.appendChild(rowElement(i));
-      n++;
+      if (opened.has(i)) fragment.appendChild(detailElement(i));
+      made[i].classList.toggle('open', opened.has(i));
     }
     tbody.replaceChildren(fragment);
-    shown.textContent = `${n} of ${rows.length} settings shown`;
+    shown.textContent = `${indices.length} of ${rows.length} settings shown`;
     for (const c of columns) {
       if (c.id === sort.column) c.th.setAttribute('aria-sort', sort.descending ? 'descending' : 'ascending');
       else c.th.removeAttribute('aria-sort');
@@ -198,6 +234,28 @@
     writeFragment();
     render();
   };
+
+  // The shown rows as the CSV report writes them: UTF-8 with a byte order mark, CRLF, a field
+  // quoted when it holds a quote, comma or line break, and a leading ' on the texts the CSV
+  // writer neutralises (html.rs lists them: formulaLike).
+  const formulaLike = new Set(data.formulaLike);
+  const csvField = (k) => {
+    const s = (formulaLike.has(k) ? "'" : '') + S[k];
+    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  };
+  const exportCsv = () => {
+    const lines = [data.columns.map((name) => csvField(S.indexOf(name))).join(',')];
+    for (const i of shownRows()) lines.push(data.columns.map((_, c) => csvField(rows[i][FIRST_COLUMN + c])).join(','));
+    const blob = new Blob(['\ufeff' + lines.join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' });
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = 'gpa-settings.csv';
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+  };
+  $('export').addEventListener('click', exportCsv);
 
   let typing;
   search.addEventListener('input', () => {
