@@ -160,45 +160,117 @@ impl Outputs {
         Ok(())
     }
 
-    /// Renames every staged file over its target and writes the streams. Stops at the first
-    /// failure (the temporary files left are removed).
+    /// Renames every staged file over its target, then writes the streams. Stops at the first
+    /// failure and puts back what the run had already replaced: each target that existed is
+    /// hard-linked to a hidden name beside it before the rename, and that link is renamed back
+    /// (a target that did not exist is removed), so a failed run leaves every output as it was.
+    /// Streams and standard output cannot be taken back, so they are written only once every file
+    /// is in place.
     pub fn commit(self) -> Result<(), String> {
-        let mut result = Ok(());
+        let mut streams = Vec::new();
+        let mut files = Vec::new();
         for (path, destination, bytes) in self.staged {
-            if result.is_err() {
-                if let Destination::File { temp, .. } = &destination {
-                    forget_pending(temp);
-                }
-                continue;
+            match destination {
+                Destination::File { temp, target } => files.push((path, temp, target)),
+                other => streams.push((path, other, bytes)),
             }
-            let fail = |e: std::io::Error| {
-                format!(
-                    "{}: {e}",
-                    crate::safe_text::escape_control(&path.display().to_string())
-                )
+        }
+        let fail = |path: &Path, e: std::io::Error| {
+            format!(
+                "{}: {e}",
+                crate::safe_text::escape_control(&path.display().to_string())
+            )
+        };
+
+        // The targets replaced so far, each with the link to its former file (None: new file).
+        let mut replaced: Vec<(PathBuf, Option<tempfile::NamedTempFile<()>>)> = Vec::new();
+        let mut failure = None;
+        let mut files = files.into_iter();
+        for (path, temp, target) in files.by_ref() {
+            let temp_path = temp.to_path_buf();
+            let previous = match keep_previous(&target) {
+                Ok(previous) => previous,
+                Err(e) => {
+                    forget_pending(&temp_path);
+                    failure = Some(fail(&path, e));
+                    break;
+                }
             };
-            result = match destination {
+            let renamed = temp.persist(&target);
+            forget_pending(&temp_path);
+            match renamed {
+                Ok(()) => replaced.push((target, previous)),
+                Err(e) => {
+                    failure = Some(fail(&path, e.error));
+                    break;
+                }
+            }
+        }
+        if let Some(failure) = failure {
+            // The temporary files not reached are removed as their TempPaths drop.
+            for (_, temp, _) in files {
+                forget_pending(&temp);
+            }
+            let mut not_restored = Vec::new();
+            for (target, previous) in replaced.into_iter().rev() {
+                let restored = match previous {
+                    Some(link) => link.persist(&target).map(|_| ()).map_err(|e| e.error),
+                    None => fs::remove_file(&target),
+                };
+                if let Err(e) = restored {
+                    not_restored.push(format!(
+                        "{}: {e}",
+                        crate::safe_text::escape_control(&target.display().to_string())
+                    ));
+                }
+            }
+            return Err(if not_restored.is_empty() {
+                format!("{failure}; the outputs already replaced were put back")
+            } else {
+                format!("{failure}; could not put back: {}", not_restored.join("; "))
+            });
+        }
+        // Every file is in place: the links to the former files go as they drop.
+        drop(replaced);
+
+        for (path, destination, bytes) in streams {
+            match destination {
                 Destination::Stdout => {
                     let mut out = std::io::stdout().lock();
                     out.write_all(&bytes)
                         .and_then(|()| out.flush())
-                        .map_err(fail)
+                        .map_err(|e| fail(&path, e))?;
                 }
                 Destination::Stream(target) => OpenOptions::new()
                     .write(true)
                     .open(&target)
                     .and_then(|mut f: File| f.write_all(&bytes))
-                    .map_err(fail),
-                Destination::File { temp, target } => {
-                    let temp_path = temp.to_path_buf();
-                    let renamed = temp.persist(&target).map_err(|e| fail(e.error));
-                    forget_pending(&temp_path);
-                    renamed
-                }
-            };
+                    .map_err(|e| fail(&path, e))?,
+                Destination::File { .. } => {}
+            }
         }
-        result
+        Ok(())
     }
+}
+
+/// A hard link to the file at `target`, under a random hidden name in its folder, so that the
+/// file can be put back if the run fails after replacing it; None when there is no regular file
+/// there yet. The link is a temporary file: it goes when dropped.
+fn keep_previous(target: &Path) -> std::io::Result<Option<tempfile::NamedTempFile<()>>> {
+    match fs::symlink_metadata(target) {
+        Ok(meta) if meta.is_file() => {}
+        Ok(_) => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    tempfile::Builder::new()
+        .prefix(".gpa-previous-")
+        .make_in(dir, |path| fs::hard_link(target, path))
+        .map(Some)
 }
 
 /// The file a path finally names: symbolic links followed (an existing target resolved fully;
@@ -231,6 +303,34 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rename_that_fails_after_another_puts_the_first_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("report.csv");
+        let second = dir.path().join("report.json");
+        let third = dir.path().join("new.html");
+        fs::write(&first, "old csv").unwrap();
+        let mut outputs = Outputs::new();
+        outputs.stage(&first, b"new csv".to_vec()).unwrap();
+        outputs.stage(&third, b"new html".to_vec()).unwrap();
+        outputs.stage(&second, b"new json".to_vec()).unwrap();
+        // Between staging and renaming, a non-empty folder takes the last target's name: its
+        // rename fails after the first two succeeded.
+        fs::create_dir(&second).unwrap();
+        fs::write(second.join("keep"), "x").unwrap();
+        let error = outputs.commit().unwrap_err();
+        assert!(error.contains("report.json"), "{error}");
+        assert!(error.contains("put back"), "{error}");
+        assert_eq!(fs::read_to_string(&first).unwrap(), "old csv");
+        assert!(!third.exists(), "a new output is removed again");
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["report.csv", "report.json"]);
+    }
 
     #[test]
     fn a_failed_stage_replaces_nothing_and_leaves_no_temporary_file() {
