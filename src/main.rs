@@ -51,11 +51,22 @@ enum Command {
     ///
     /// Always prints a summary per GPO; writes the full reports where asked. Exit status: 0 when
     /// everything was read and written, 1 when some input could not be read but GPOs were
-    /// analysed, 2 on a usage error, when no GPO could be read or a report could not be written.
+    /// analysed, 2 on a usage error, when no GPO could be read or a report could not be written,
+    /// 3 when the reports were written but a gate (--fail-under, --fail-on) failed (each failed
+    /// gate is one `gpa: gate failed: …` line on stderr; 3 wins over 1, 2 over both).
     Analyze {
-        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports.
+        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports,
+        /// Policy Analyzer .PolicyRules files, LGPO text files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Gate: exit with status 3 when MDM support over all GPOs (settings with MDM Support
+        /// "Yes" among those gpa can identify) is under PCT percent.
+        #[arg(long, value_name = "PCT")]
+        fail_under: Option<f64>,
+        /// Gate (repeatable): exit with status 3 when the run has conflicts (a setting two GPOs
+        /// set differently), Unknown settings, or damaged files (read only in part).
+        #[arg(long, value_enum, value_name = "KIND")]
+        fail_on: Vec<gpa::gate::FailOn>,
         /// Write one row per setting per GPO as CSV (UTF-8 with BOM, for Excel).
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
@@ -90,6 +101,21 @@ enum Command {
         /// policies). Without it, such a folder is refused.
         #[arg(long)]
         replace: bool,
+    },
+    /// Compare two `gpa analyze --json` reports: GPOs added or removed, settings added, removed
+    /// or changed in value, migration readiness or target.
+    ///
+    /// GPOs pair by GUID (else display name), settings by their identity in the report. Exit
+    /// status: 0 when nothing changed, 1 when something did (as diff(1)), 2 on a usage error or
+    /// when a report cannot be read.
+    Diff {
+        /// The earlier report.
+        old: PathBuf,
+        /// The later report.
+        new: PathBuf,
+        /// Print the changes as JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Build, summarize or query the MDM catalog (ADMX + Policy CSP DDF + settings catalog).
     #[command(subcommand)]
@@ -171,14 +197,27 @@ fn main() -> ExitCode {
             csv,
             json,
             html,
-        } => with_catalog(cli.catalog.as_deref(), |catalog| {
-            let reports: [(Option<&Path>, ReportWriter); 3] = [
-                (csv.as_deref(), report::csv::write),
-                (json.as_deref(), report::json::write),
-                (html.as_deref(), report::html::write),
-            ];
-            run_analyze(catalog, &paths, &reports)
-        }),
+            fail_under,
+            fail_on,
+        } => {
+            let gates = gpa::gate::Gates {
+                fail_under,
+                fail_on,
+            };
+            if let Err(e) = gates.validate(&analyze_measures_taken(), "analyze") {
+                eprintln!("gpa: {e}");
+                return ExitCode::from(2);
+            }
+            with_catalog(cli.catalog.as_deref(), |catalog| {
+                let reports: [(Option<&Path>, ReportWriter); 3] = [
+                    (csv.as_deref(), report::csv::write),
+                    (json.as_deref(), report::json::write),
+                    (html.as_deref(), report::html::write),
+                ];
+                run_analyze(catalog, &paths, &reports, &gates)
+            })
+        }
+        Command::Diff { old, new, json } => run_diff(&old, &new, json),
         Command::Convert {
             paths,
             out,
@@ -228,6 +267,9 @@ fn read_inventory(paths: &[PathBuf]) -> Option<(Inventory, bool)> {
     for error in &outcome.errors {
         eprintln!("gpa: {error}");
     }
+    for note in &outcome.notes {
+        eprintln!("gpa: note: {}", gpa::safe_text::escape_control(note));
+    }
     let mut damaged = false;
     for gpo in &outcome.gpos {
         for damage in &gpo.damage {
@@ -249,6 +291,7 @@ fn run_analyze(
     catalog: &Catalog,
     paths: &[PathBuf],
     reports: &[(Option<&Path>, ReportWriter)],
+    gates: &gpa::gate::Gates,
 ) -> ExitCode {
     let Some((inventory, clean)) = read_inventory(paths) else {
         return ExitCode::from(2);
@@ -281,10 +324,46 @@ fn run_analyze(
     } else {
         print!("{summary}");
     }
-    match (written, clean) {
-        (false, _) => ExitCode::from(2),
-        (true, false) => ExitCode::from(1),
-        (true, true) => ExitCode::SUCCESS,
+    let failures = gates.check(&report::summary::gate_measures(&inventory, &analysis));
+    for failure in &failures {
+        eprintln!("gpa: {failure}");
+    }
+    match (written, failures.is_empty(), clean) {
+        (false, _, _) => ExitCode::from(2),
+        (true, false, _) => ExitCode::from(gpa::gate::EXIT_GATE_FAILED),
+        (true, true, false) => ExitCode::from(1),
+        (true, true, true) => ExitCode::SUCCESS,
+    }
+}
+
+/// What `analyze` measures for its gates (the values do not matter here, only which exist).
+fn analyze_measures_taken() -> gpa::gate::Measures {
+    let nothing = gpa::matching::analyze::Analysis {
+        gpos: Vec::new(),
+        overlaps: Vec::new(),
+    };
+    report::summary::gate_measures(&Inventory::default(), &nothing)
+}
+
+fn run_diff(old: &Path, new: &Path, json: bool) -> ExitCode {
+    let diff = match report::diff::diff_files(old, new) {
+        Ok(diff) => diff,
+        Err(e) => {
+            eprintln!("gpa: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if json {
+        if !print_json(&diff) {
+            return ExitCode::from(2);
+        }
+    } else {
+        print!("{}", gpa::safe_text::escape_lines(&diff.render()));
+    }
+    if diff.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 
