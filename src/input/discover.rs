@@ -157,11 +157,17 @@ fn set_aside_side_files(path: &Path, from: usize, discovery: &mut Discovery) {
     }
     discovery.inputs.extend(kept);
     if !set_aside.is_empty() {
-        let files = set_aside
+        // A few names say which; a baseline folder has a handful, a big tree could have many.
+        const NAMED: usize = 5;
+        let mut files = set_aside
             .iter()
+            .take(NAMED)
             .map(|f| f.display().to_string())
             .collect::<Vec<_>>()
             .join(", ");
+        if set_aside.len() > NAMED {
+            files.push_str(&format!(" and {} more", set_aside.len() - NAMED));
+        }
         discovery.notes.push(crate::safe_text::escape_control(&format!(
             "{}: holds GPO backups, so its {} .PolicyRules / LGPO text file(s) are taken as the \
              same baselines in another form and not read (give them by name, or their folder, to \

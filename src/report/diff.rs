@@ -7,7 +7,9 @@
 //! catalog or a fixed GPO changed).
 //!
 //! GPOs pair by `groupPolicyObjectId` (the GPO GUID, or the GUID derived for a `.PolicyRules`
-//! policy or LGPO text file), or by display name when a GPO has none. Settings pair, within a GPO,
+//! policy or LGPO text file), or by display name when a GPO has none; GPOs left unpaired then
+//! pair by display name when the name is on one GPO of each side (the same baseline GPO in two
+//! releases' `.PolicyRules` files, whose derived GUIDs differ). Settings pair, within a GPO,
 //! by the row `identity` (language independent, scope included); a report written before rows
 //! carried one pairs by scope, category and name. When one GPO has several rows of one identity,
 //! they pair in order. A paired setting has changed when its value, its migration readiness or its
@@ -110,6 +112,9 @@ pub struct GpoChanges {
     /// The old name, when the GPO was renamed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+    /// The old id, when the GPO was paired by name across a new id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_was: Option<String>,
     pub settings_added: Vec<SettingBrief>,
     pub settings_removed: Vec<SettingBrief>,
     pub settings_changed: Vec<SettingChange>,
@@ -217,17 +222,54 @@ fn keyed(settings: &[SettingIn]) -> Vec<(String, &SettingIn)> {
         .collect()
 }
 
+/// Pairs the GPOs of two reports: by key, then, among those left, by display name when one GPO on
+/// each side has it (a baseline's GPO keeps its name from one release's `.PolicyRules` file to
+/// the next, while its derived GUID follows the file name). Returns, for each new GPO, the index
+/// of its old one.
+fn pair_gpos(old: &[GpoIn], new: &[GpoIn]) -> Vec<Option<usize>> {
+    let old_by_key: BTreeMap<String, usize> = old
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (gpo_key(g), i))
+        .collect();
+    let mut pairs: Vec<Option<usize>> = new
+        .iter()
+        .map(|g| old_by_key.get(&gpo_key(g)).copied())
+        .collect();
+    let taken: Vec<bool> = (0..old.len()).map(|i| pairs.contains(&Some(i))).collect();
+    let unpaired_old = |name: &str| -> Vec<usize> {
+        (0..old.len())
+            .filter(|&i| !taken[i] && old[i].display_name == name)
+            .collect()
+    };
+    for (n, gpo) in new.iter().enumerate() {
+        if pairs[n].is_some() {
+            continue;
+        }
+        let same_name_new = new
+            .iter()
+            .enumerate()
+            .filter(|(m, g)| pairs[*m].is_none() && g.display_name == gpo.display_name)
+            .count();
+        if let [only] = unpaired_old(&gpo.display_name)[..]
+            && same_name_new == 1
+        {
+            pairs[n] = Some(only);
+        }
+    }
+    pairs
+}
+
 fn diff(old: &Report, new: &Report) -> Diff {
     let mut result = Diff::default();
-    let old_by_key: BTreeMap<String, &GpoIn> = old.gpos.iter().map(|g| (gpo_key(g), g)).collect();
-    let new_by_key: BTreeMap<String, &GpoIn> = new.gpos.iter().map(|g| (gpo_key(g), g)).collect();
-    for gpo in &old.gpos {
-        if !new_by_key.contains_key(&gpo_key(gpo)) {
+    let pairs = pair_gpos(&old.gpos, &new.gpos);
+    for (i, gpo) in old.gpos.iter().enumerate() {
+        if !pairs.contains(&Some(i)) {
             result.gpos_removed.push(gpo_ref(gpo));
         }
     }
-    for gpo in &new.gpos {
-        match old_by_key.get(&gpo_key(gpo)) {
+    for (gpo, pair) in new.gpos.iter().zip(&pairs) {
+        match pair.and_then(|i| old.gpos.get(i)) {
             None => result.gpos_added.push(gpo_ref(gpo)),
             Some(before) => {
                 if let Some(changes) = gpo_changes(before, gpo) {
@@ -266,6 +308,9 @@ fn gpo_changes(old: &GpoIn, new: &GpoIn) -> Option<GpoChanges> {
         id: new.group_policy_object_id.clone(),
         name: new.display_name.clone(),
         renamed_from: (old.display_name != new.display_name).then(|| old.display_name.clone()),
+        id_was: (gpo_key(old) != gpo_key(new))
+            .then(|| old.group_policy_object_id.clone())
+            .flatten(),
         settings_added: Vec::new(),
         settings_removed: Vec::new(),
         settings_changed: Vec::new(),
@@ -310,6 +355,8 @@ fn gpo_changes(old: &GpoIn, new: &GpoIn) -> Option<GpoChanges> {
             });
         }
     }
+    // A GPO paired by name across a new id is the same GPO: the id alone is no change (a
+    // `.PolicyRules` GPO's derived GUID follows the file name).
     let unchanged = changes.renamed_from.is_none()
         && changes.settings_added.is_empty()
         && changes.settings_removed.is_empty()
@@ -369,6 +416,9 @@ impl Diff {
             let _ = writeln!(out, "GPO {}:", gpo_label(&g.id, &g.name));
             if let Some(old) = &g.renamed_from {
                 let _ = writeln!(out, "  renamed from {old}");
+            }
+            if let Some(old) = &g.id_was {
+                let _ = writeln!(out, "  paired by name; its id was {old}");
             }
             for s in &g.settings_removed {
                 let _ = writeln!(out, "{}", setting_line('-', s));
@@ -447,5 +497,17 @@ mod tests {
         assert_eq!(change.changes[0].old.as_deref(), Some("1"));
         assert_eq!(change.changes[0].new.as_deref(), Some("0"));
         assert!(d.render().contains("  ~ X (device): value: 1 -> 0\n"));
+    }
+
+    #[test]
+    fn gpos_left_unpaired_pair_by_a_name_each_side_has_once() {
+        let renamed_file = OLD.replace("{A}", "{C}");
+        let d = diff(&report(OLD), &report(&renamed_file));
+        assert!(d.is_empty(), "{d:?}");
+        let changed = renamed_file.replace(r#""settingValue": "2""#, r#""settingValue": "3""#);
+        let d = diff(&report(OLD), &report(&changed));
+        assert_eq!(d.gpos_changed.len(), 1);
+        assert_eq!(d.gpos_changed[0].id_was.as_deref(), Some("{A}"));
+        assert!(d.render().contains("  paired by name; its id was {A}\n"));
     }
 }
