@@ -40,7 +40,8 @@ enum Command {
     /// Exit status: 0 when everything was read, 1 when some input could not be read but GPOs were
     /// listed, 2 on a usage error or when no GPO could be read.
     Inventory {
-        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports.
+        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports,
+        /// Policy Analyzer .PolicyRules files, LGPO text files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Print `{"gpos": [...]}` as JSON instead of a table.
@@ -85,7 +86,8 @@ enum Command {
     /// but policies were written, 2 on a usage error, when no GPO could be read or a file could
     /// not be written.
     Convert {
-        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports.
+        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports,
+        /// Policy Analyzer .PolicyRules files, LGPO text files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// The folder for the policy files and conversion-summary.json (created when missing).
