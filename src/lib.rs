@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod emit;
+pub mod gate;
 pub mod input;
 pub mod inventory;
 pub mod matching;

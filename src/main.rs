@@ -41,7 +41,8 @@ enum Command {
     /// Exit status: 0 when everything was read, 1 when some input could not be read but GPOs were
     /// listed, 2 on a usage error or when no GPO could be read.
     Inventory {
-        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports.
+        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports,
+        /// Policy Analyzer .PolicyRules files, LGPO text files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Print `{"gpos": [...]}` as JSON instead of a table.
@@ -52,11 +53,22 @@ enum Command {
     ///
     /// Always prints a summary per GPO; writes the full reports where asked. Exit status: 0 when
     /// everything was read and written, 1 when some input could not be read but GPOs were
-    /// analysed, 2 on a usage error, when no GPO could be read or a report could not be written.
+    /// analysed, 2 on a usage error, when no GPO could be read or a report could not be written,
+    /// 3 when the reports were written but a gate (--fail-under, --fail-on) failed (each failed
+    /// gate is one `gpa: gate failed: …` line on stderr; 3 wins over 1, 2 over both).
     Analyze {
-        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports.
+        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports,
+        /// Policy Analyzer .PolicyRules files, LGPO text files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Gate: exit with status 3 when MDM support over all GPOs (settings with MDM Support
+        /// "Yes" among those gpa can identify) is under PCT percent.
+        #[arg(long, value_name = "PCT")]
+        fail_under: Option<f64>,
+        /// Gate (repeatable): exit with status 3 when the run has conflicts (a setting two GPOs
+        /// set differently), Unknown settings, or damaged files (read only in part).
+        #[arg(long, value_enum, value_name = "KIND")]
+        fail_on: Vec<gpa::gate::FailOn>,
         /// Write one row per setting per GPO as CSV (UTF-8 with BOM, for Excel).
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
@@ -79,7 +91,8 @@ enum Command {
     /// but policies were written, 2 on a usage error, when no GPO could be read or a file could
     /// not be written.
     Convert {
-        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports.
+        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports,
+        /// Policy Analyzer .PolicyRules files, LGPO text files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// The folder for the policy files and conversion-summary.json (created when missing).
@@ -95,6 +108,21 @@ enum Command {
         /// policies). Without it, such a folder is refused.
         #[arg(long)]
         replace: bool,
+    },
+    /// Compare two `gpa analyze --json` reports: GPOs added or removed, settings added, removed
+    /// or changed in value, migration readiness or target.
+    ///
+    /// GPOs pair by GUID (else display name), settings by their identity in the report. Exit
+    /// status: 0 when nothing changed, 1 when something did (as diff(1)), 2 on a usage error or
+    /// when a report cannot be read.
+    Diff {
+        /// The earlier report.
+        old: PathBuf,
+        /// The later report.
+        new: PathBuf,
+        /// Print the changes as JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Build, summarize or query the MDM catalog (ADMX + Policy CSP DDF + settings catalog).
     #[command(subcommand)]
@@ -217,22 +245,35 @@ fn main() -> ExitCode {
             json,
             html,
             xlsx,
-        } => with_catalog(cli.catalog.as_deref(), |catalog| {
-            let run = match RunInfo::new(&paths, catalog, cli.catalog.as_deref()) {
-                Ok(run) => run,
-                Err(e) => {
-                    eprintln!("gpa: {e}");
-                    return ExitCode::from(2);
-                }
+            fail_under,
+            fail_on,
+        } => {
+            let gates = gpa::gate::Gates {
+                fail_under,
+                fail_on,
             };
-            let reports = [
-                (csv.as_deref(), ReportKind::Csv),
-                (json.as_deref(), ReportKind::Json),
-                (html.as_deref(), ReportKind::Html),
-                (xlsx.as_deref(), ReportKind::Xlsx),
-            ];
-            run_analyze(catalog, &paths, &reports, &run)
-        }),
+            if let Err(e) = gates.validate(&analyze_measures_taken(), "analyze") {
+                eprintln!("gpa: {e}");
+                return ExitCode::from(2);
+            }
+            with_catalog(cli.catalog.as_deref(), |catalog| {
+                let run = match RunInfo::new(&paths, catalog, cli.catalog.as_deref()) {
+                    Ok(run) => run,
+                    Err(e) => {
+                        eprintln!("gpa: {e}");
+                        return ExitCode::from(2);
+                    }
+                };
+                let reports = [
+                    (csv.as_deref(), ReportKind::Csv),
+                    (json.as_deref(), ReportKind::Json),
+                    (html.as_deref(), ReportKind::Html),
+                    (xlsx.as_deref(), ReportKind::Xlsx),
+                ];
+                run_analyze(catalog, &paths, &reports, &run, &gates)
+            })
+        }
+        Command::Diff { old, new, json } => run_diff(&old, &new, json),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut command(), "gpa", &mut std::io::stdout());
             ExitCode::SUCCESS
@@ -287,6 +328,9 @@ fn read_inventory(paths: &[PathBuf]) -> Option<(Inventory, bool)> {
     for error in &outcome.errors {
         eprintln!("gpa: {error}");
     }
+    for note in &outcome.notes {
+        eprintln!("gpa: note: {}", gpa::safe_text::escape_control(note));
+    }
     let mut damaged = false;
     for gpo in &outcome.gpos {
         for damage in &gpo.damage {
@@ -309,6 +353,7 @@ fn run_analyze(
     paths: &[PathBuf],
     reports: &[(Option<&Path>, ReportKind)],
     run: &RunInfo,
+    gates: &gpa::gate::Gates,
 ) -> ExitCode {
     let Some((inventory, clean)) = read_inventory(paths) else {
         return ExitCode::from(2);
@@ -342,10 +387,46 @@ fn run_analyze(
     } else {
         out!("{summary}");
     }
-    match (written, clean) {
-        (false, _) => ExitCode::from(2),
-        (true, false) => ExitCode::from(1),
-        (true, true) => ExitCode::SUCCESS,
+    let failures = gates.check(&report::summary::gate_measures(&inventory, &analysis));
+    for failure in &failures {
+        eprintln!("gpa: {failure}");
+    }
+    match (written, failures.is_empty(), clean) {
+        (false, _, _) => ExitCode::from(2),
+        (true, false, _) => ExitCode::from(gpa::gate::EXIT_GATE_FAILED),
+        (true, true, false) => ExitCode::from(1),
+        (true, true, true) => ExitCode::SUCCESS,
+    }
+}
+
+/// What `analyze` measures for its gates (the values do not matter here, only which exist).
+fn analyze_measures_taken() -> gpa::gate::Measures {
+    let nothing = gpa::matching::analyze::Analysis {
+        gpos: Vec::new(),
+        overlaps: Vec::new(),
+    };
+    report::summary::gate_measures(&Inventory::default(), &nothing)
+}
+
+fn run_diff(old: &Path, new: &Path, json: bool) -> ExitCode {
+    let diff = match report::diff::diff_files(old, new) {
+        Ok(diff) => diff,
+        Err(e) => {
+            eprintln!("gpa: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if json {
+        if !print_json(&diff) {
+            return ExitCode::from(2);
+        }
+    } else {
+        print!("{}", gpa::safe_text::escape_lines(&diff.render()));
+    }
+    if diff.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

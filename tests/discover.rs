@@ -252,7 +252,7 @@ fn unusable_paths_are_errors_with_their_path() {
     let empty_error = outcome.errors.iter().find(|e| e.path == empty).unwrap();
     assert_eq!(
         empty_error.reason,
-        "no GPO backup, SYSVOL-style GPO folder or GPO report found"
+        "no GPO backup, SYSVOL-style GPO folder, GPO report, .PolicyRules or LGPO text file found"
     );
     let _ = fs::remove_dir_all(&empty);
 }
@@ -444,11 +444,15 @@ fn corpus_loose_sysvol_folders_of_troennes() {
     );
     for g in &loose {
         assert_eq!(g.guid, None);
+    }
+    // BasicPrivacy has a registry.pol beside each LGPO text file: the text is not read.
+    // ExtremePrivacy has none: its machine.txt and user.txt are its registry settings.
+    for (g, note) in loose.iter().zip([
+        "LGPO text not read",
+        "registry settings read from LGPO text",
+    ]) {
         assert_eq!(
-            g.notes
-                .iter()
-                .filter(|n| n.starts_with("LGPO text export not read"))
-                .count(),
+            g.notes.iter().filter(|n| n.starts_with(note)).count(),
             2,
             "machine.txt and user.txt: {:?}",
             g.notes

@@ -244,3 +244,44 @@ fn catalog_file_mutations_never_panic() {
         let _ = gpa::catalog::Catalog::from_bytes(bytes);
     });
 }
+
+/// The baseline forms: a `.PolicyRules` file and LGPO text. No mutation panics; a cut anywhere
+/// inside the last record or block is reported (a damage record, or an error when nothing was
+/// read), never read in part in silence.
+#[test]
+fn baseline_reader_mutations_never_panic_and_cuts_are_reported() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    use gpa::input::{lgpo_text, policy_rules, text};
+    let rules = seed(
+        &corpus,
+        "policy-analyzer/mxk-windows-secure-group-policy/MSFT-Edge-v139.PolicyRules",
+    );
+    let whole = policy_rules::read(&text::decode_text(&rules), "f.PolicyRules").unwrap();
+    assert!(whole.iter().all(|g| g.damage.is_empty()));
+    fuzz(&rules, cases(128), |bytes| {
+        let _ = policy_rules::read(&text::decode_text(bytes), "f.PolicyRules");
+    });
+    // Every cut before the closing tag is damage or an error.
+    let closing = rules.len() - "</PolicyRules>\r\n".len();
+    for cut in (1..closing).step_by(97) {
+        let read = policy_rules::read(&text::decode_text(&rules[..cut]), "f.PolicyRules");
+        if let Ok(gpos) = read {
+            assert!(
+                gpos.iter().all(|g| !g.damage.is_empty()),
+                "cut at byte {cut} not reported"
+            );
+        }
+    }
+
+    let lgpo = seed(
+        &corpus,
+        "gpo-backups/troennes-private-secure-windows/GPOs/BasicPrivacy/Version 21H2_Win10/Enterprise/GPO/Machine/machine.txt",
+    );
+    let read = lgpo_text::read(&text::decode_text(&lgpo), "machine.txt");
+    assert!(read.damage.is_none());
+    fuzz(&lgpo, cases(128), |bytes| {
+        let _ = lgpo_text::read(&text::decode_text(bytes), "machine.txt");
+    });
+}

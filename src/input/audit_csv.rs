@@ -105,23 +105,15 @@ pub fn read_settings(text: &str, file: &str) -> Result<Vec<Setting>, String> {
             let policy_target = cell(target);
             let per_user =
                 !policy_target.is_empty() && !policy_target.eq_ignore_ascii_case("System");
-            let mask = raw_value.parse::<u32>().ok();
-            let value = match mask {
-                Some(mask) if !per_user => SettingValue::Audit {
-                    success: mask & 1 != 0,
-                    failure: mask & 2 != 0,
-                    raw: raw_value.to_string(),
-                },
-                _ if per_user => SettingValue::Properties {
+            let value = match per_user {
+                false => system_value(raw_value),
+                true => SettingValue::Properties {
                     properties: vec![
                         property("PolicyTarget", policy_target),
                         property("SettingValue", raw_value),
                         property("InclusionSetting", cell(inclusion)),
                         property("ExclusionSetting", cell(exclusion)),
                     ],
-                },
-                _ => SettingValue::Text {
-                    value: raw_value.to_string(),
                 },
             };
             Setting {
@@ -142,6 +134,22 @@ pub fn read_settings(text: &str, file: &str) -> Result<Vec<Setting>, String> {
     Ok(settings)
 }
 
+/// The value of a subcategory set for the whole system: the 1 Success | 2 Failure mask (0 and 4
+/// are both "no auditing"), the number kept as written; text that is no number stays text.
+/// Policy Analyzer's `AuditSubcategory` `Setting` is the same number.
+pub fn system_value(raw_value: &str) -> SettingValue {
+    match raw_value.parse::<u32>() {
+        Ok(mask) => SettingValue::Audit {
+            success: mask & 1 != 0,
+            failure: mask & 2 != 0,
+            raw: raw_value.to_string(),
+        },
+        Err(_) => SettingValue::Text {
+            value: raw_value.to_string(),
+        },
+    }
+}
+
 fn property(name: &str, value: &str) -> Property {
     Property {
         name: name.to_string(),
@@ -149,8 +157,8 @@ fn property(name: &str, value: &str) -> Property {
     }
 }
 
-/// Lower case, in braces.
-fn normalize_guid(guid: &str) -> String {
+/// Lower case, in braces: the identity of a subcategory.
+pub fn normalize_guid(guid: &str) -> String {
     let bare = guid.trim().trim_start_matches('{').trim_end_matches('}');
     format!("{{{}}}", bare.to_ascii_lowercase())
 }

@@ -13,8 +13,9 @@ use rayon::prelude::*;
 
 use super::backup::{self, BackupInst, BackupScheme};
 use super::damage::{self, FileRead, TextKind};
+use super::derived_guid::{self, DerivedFrom};
 use super::reconcile::{self, Family, FamilyStatus};
-use super::{InputError, fs_read, gpreport, registry_pol, text};
+use super::{InputError, fs_read, gpreport, lgpo_text, policy_rules, registry_pol, text};
 use crate::model::{BackupInfo, Damage, Gpo, GpoIdentity, Scope, Setting};
 
 /// Everything read from the paths: the GPOs, and the files or folders that could not be read.
@@ -22,6 +23,9 @@ use crate::model::{BackupInfo, Damage, Gpo, GpoIdentity, Scope, Setting};
 pub struct ReadOutcome {
     pub gpos: Vec<Gpo>,
     pub errors: Vec<InputError>,
+    /// Files found and deliberately not read, with why (not errors: the run's status is not
+    /// affected), e.g. the `.PolicyRules` copy of a baseline whose GPO backups were read.
+    pub notes: Vec<String>,
 }
 
 /// One GPO export found on disk.
@@ -34,6 +38,10 @@ pub enum Input {
     GpoFolder { dir: PathBuf, label: String },
     /// A GPMC / Get-GPOReport / RSoP XML report.
     Report(PathBuf),
+    /// A Policy Analyzer `.PolicyRules` file: one GPO per `PolicyName`.
+    PolicyRules(PathBuf),
+    /// An LGPO text file outside a GPO folder: one GPO.
+    LgpoText(PathBuf),
 }
 
 /// What a walk over the user's paths found.
@@ -44,6 +52,8 @@ pub struct Discovery {
     /// `BackupInst` entries of every manifest.xml seen, by backup ID (upper case).
     pub manifest_entries: BTreeMap<String, BackupInst>,
     pub errors: Vec<InputError>,
+    /// Files found and not read on purpose, with why.
+    pub notes: Vec<String>,
 }
 
 /// Finds the GPO exports under `paths` without reading their settings.
@@ -64,13 +74,15 @@ pub fn find_inputs(paths: &[PathBuf]) -> Discovery {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
                 walk(path, &label_base, &mut discovery, &mut visited);
+                set_aside_side_files(path, before, &mut discovery);
             }
             Ok(_) => given_file(path, &mut discovery, &mut visited),
         }
         if discovery.inputs.len() == before && discovery.errors.len() == errors_before {
             discovery.errors.push(InputError::new(
                 path,
-                "no GPO backup, SYSVOL-style GPO folder or GPO report found",
+                "no GPO backup, SYSVOL-style GPO folder, GPO report, .PolicyRules or LGPO text \
+                 file found",
             ));
         }
     }
@@ -102,14 +114,67 @@ fn given_file(path: &Path, discovery: &mut Discovery, visited: &mut Visited) {
                 .inputs
                 .push(Input::GpoFolder { dir: parent, label });
         }
+        _ if name.ends_with(".policyrules") => discovery
+            .inputs
+            .push(Input::PolicyRules(path.to_path_buf())),
+        _ if name.ends_with(".txt") => match sniff_lgpo_text(path) {
+            Ok(true) => discovery.inputs.push(Input::LgpoText(path.to_path_buf())),
+            Ok(false) => discovery.errors.push(InputError::new(
+                path,
+                "not LGPO text: its first line that is not a comment is not Computer or User",
+            )),
+            Err(e) => discovery.errors.push(InputError::new(path, e)),
+        },
         _ => match sniff_report(path) {
             Ok(true) => discovery.inputs.push(Input::Report(path.to_path_buf())),
             Ok(false) => discovery.errors.push(InputError::new(
                 path,
-                "not a GPO report; give a report XML, or the folder holding a backup or GPO",
+                "not a GPO report; give a report XML, a .PolicyRules or LGPO text file, or the \
+                 folder holding a backup or GPO",
             )),
             Err(e) => discovery.errors.push(InputError::new(path, e)),
         },
+    }
+}
+
+/// Security baselines ship each GPO twice: as a GPO backup (`GPOs/{BackupID}/`) and in the
+/// `.PolicyRules` file of `Documentation/` (older ones also as LGPO text). When a folder given
+/// holds GPO backups, its `.PolicyRules` and loose LGPO text files are that baseline again and
+/// would count every setting twice: they are set aside with a note. Given by name, or in a folder
+/// with no backup, they are read.
+fn set_aside_side_files(path: &Path, from: usize, discovery: &mut Discovery) {
+    let found = discovery.inputs.get(from..).unwrap_or_default();
+    if !found.iter().any(|i| matches!(i, Input::Backup(_))) {
+        return;
+    }
+    let mut kept = Vec::new();
+    let mut set_aside = Vec::new();
+    for input in discovery.inputs.drain(from..) {
+        match input {
+            Input::PolicyRules(file) | Input::LgpoText(file) => set_aside.push(file),
+            other => kept.push(other),
+        }
+    }
+    discovery.inputs.extend(kept);
+    if !set_aside.is_empty() {
+        // A few names say which; a baseline folder has a handful, a big tree could have many.
+        const NAMED: usize = 5;
+        let mut files = set_aside
+            .iter()
+            .take(NAMED)
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if set_aside.len() > NAMED {
+            files.push_str(&format!(" and {} more", set_aside.len() - NAMED));
+        }
+        discovery.notes.push(crate::safe_text::escape_control(&format!(
+            "{}: holds GPO backups, so its {} .PolicyRules / LGPO text file(s) are taken as the \
+             same baselines in another form and not read (give them by name, or their folder, to \
+             read them): {files}",
+            path.display(),
+            set_aside.len()
+        )));
     }
 }
 
@@ -199,6 +264,14 @@ fn walk(root: &Path, label: &str, discovery: &mut Discovery, visited: &mut Visit
                     Ok(false) => {}
                     Err(e) => discovery.errors.push(InputError::new(path, e)),
                 }
+            } else if name.ends_with(".policyrules") {
+                discovery.inputs.push(Input::PolicyRules(path.clone()));
+            } else if name.ends_with(".txt") {
+                match sniff_lgpo_text(path) {
+                    Ok(true) => discovery.inputs.push(Input::LgpoText(path.clone())),
+                    Ok(false) => {}
+                    Err(e) => discovery.errors.push(InputError::new(path, e)),
+                }
             }
         }
         if depth >= MAX_WALK_DEPTH {
@@ -235,8 +308,10 @@ fn is_gpo_folder(files: &[(String, PathBuf)], dirs: &[(String, PathBuf)]) -> boo
     dirs.iter()
         .filter(|(n, _)| n == "machine" || n == "user")
         .any(|(half, d)| {
-            index_files(d).into_iter().any(|(rel, _)| {
-                classify(&format!("{half}/{rel}")).is_some_and(|(_, k)| k != FileKind::LgpoText)
+            index_files(d).into_iter().any(|(rel, path)| {
+                classify(&format!("{half}/{rel}")).is_some_and(|(_, k)| {
+                    k != FileKind::LgpoText || sniff_lgpo_text(&path).unwrap_or(false)
+                })
             })
         })
 }
@@ -252,6 +327,18 @@ fn sniff_report(path: &Path) -> Result<bool, String> {
         head.contains("http://www.microsoft.com/GroupPolicy/Settings")
             || head.contains("http://www.microsoft.com/GroupPolicy/Rsop"),
     )
+}
+
+/// True when the file starts as LGPO text does (see [`lgpo_text::looks_like`]).
+fn sniff_lgpo_text(path: &Path) -> Result<bool, String> {
+    let bytes = fs_read::read_head(path, 16 * 1024)?;
+    let (text, _) = text::decode(&bytes);
+    // The head may end inside a line: judge the whole lines only.
+    let whole = match text.rfind('\n') {
+        Some(end) if bytes.len() as u64 >= 16 * 1024 => &text[..end],
+        _ => text.as_str(),
+    };
+    Ok(lgpo_text::looks_like(whole))
 }
 
 /// Files and subfolders of a folder, each with its lower-case name, sorted by name.
@@ -317,7 +404,7 @@ enum FileKind {
     Fdeploy1,
     Fdeploy,
     Preferences,
-    /// LGPO text exports (`machine.txt`), noted and not read.
+    /// LGPO text (`machine.txt`, `user.txt`): read when the half has no registry.pol.
     LgpoText,
 }
 
@@ -374,6 +461,11 @@ fn read_raw_files(files: &[(String, PathBuf)]) -> RawRead {
     plan.sort();
     let has = |kind: FileKind| plan.iter().any(|p| p.1 == kind);
     let (has_gpttmpl, has_fdeploy1) = (has(FileKind::GptTmpl), has(FileKind::Fdeploy1));
+    let has_pol = |half: Scope| {
+        plan.iter()
+            .any(|p| p.0 == half && p.1 == FileKind::RegistryPol)
+    };
+    let pol_halves = [Scope::Device, Scope::User].map(has_pol);
     for (scope, kind, _, path) in plan {
         let file = path.display().to_string();
         let family = match kind {
@@ -384,7 +476,8 @@ fn read_raw_files(files: &[(String, PathBuf)]) -> RawRead {
             FileKind::Fdeploy1 | FileKind::Fdeploy => Family::FolderRedirection,
             FileKind::Preferences => Family::Preferences(scope),
             FileKind::LgpoText => {
-                raw.notes.push(format!("LGPO text export not read: {file}"));
+                let half_has_pol = pol_halves[usize::from(scope == Scope::User)];
+                read_lgpo_in_gpo(path, &file, scope, half_has_pol, &mut raw);
                 continue;
             }
         };
@@ -432,6 +525,60 @@ fn read_raw_files(files: &[(String, PathBuf)]) -> RawRead {
         }
     }
     raw
+}
+
+/// LGPO text in a GPO's `Machine/` or `User/`: what `LGPO.exe /parse` made of the registry.pol
+/// beside it. Group Policy applies the registry.pol, so with one the text is not read (a note
+/// says so); without one (a folder built for `LGPO.exe /t`), the text is that half's registry
+/// settings. A `.txt` that is not LGPO text is noted and left alone.
+fn read_lgpo_in_gpo(path: &Path, file: &str, scope: Scope, half_has_pol: bool, raw: &mut RawRead) {
+    if half_has_pol {
+        raw.notes.push(format!(
+            "LGPO text not read: {file}: the registry.pol beside it is what Group Policy applies"
+        ));
+        return;
+    }
+    let bytes = match fs_read::read_file(path) {
+        Ok(bytes) => bytes,
+        Err(reason) => {
+            raw.errors.push(InputError::new(path, reason));
+            raw.families
+                .insert(Family::Registry(scope), FamilyStatus::Failed);
+            return;
+        }
+    };
+    let (text, _, malformed) = text::decode_reporting(&bytes);
+    if !lgpo_text::looks_like(&text) {
+        raw.notes
+            .push(format!("{file} not read: it is not LGPO text"));
+        return;
+    }
+    let read = lgpo_text::read(&text, file);
+    raw.notes.push(format!(
+        "registry settings read from LGPO text {file} (the GPO has no registry.pol for this half)"
+    ));
+    raw.notes.extend(read.notes);
+    let family = Family::Registry(scope);
+    let damage = read.damage.or_else(|| {
+        malformed.then(|| super::damage::Found {
+            at: crate::model::DamageAt::File,
+            problem: "bytes that are not text in the file's encoding".to_string(),
+        })
+    });
+    if let Some(found) = damage {
+        raw.families
+            .insert(family, FamilyStatus::Damaged(raw.damage.len()));
+        raw.damage.push(Damage {
+            file: file.to_string(),
+            at: found.at,
+            problem: found.problem,
+            settings_kept: read.settings.len(),
+            lost_per_report: Vec::new(),
+        });
+    } else {
+        raw.families.entry(family).or_insert(FamilyStatus::Read);
+    }
+    raw.settings.extend(read.settings);
 }
 
 fn read_one(kind: FileKind, scope: Scope, bytes: &[u8], file: &str) -> Result<FileRead, String> {
@@ -533,6 +680,8 @@ enum Job {
         label: String,
     },
     Report(PathBuf),
+    PolicyRules(PathBuf),
+    LgpoText(PathBuf),
 }
 
 /// Reads every GPO under `paths`. A file that cannot be read is reported and the rest is still
@@ -540,6 +689,7 @@ enum Job {
 pub fn read_paths(paths: &[PathBuf]) -> ReadOutcome {
     let discovery = find_inputs(paths);
     let mut errors = discovery.errors;
+    let notes = discovery.notes;
 
     let backup_dirs: Vec<&PathBuf> = discovery
         .inputs
@@ -585,6 +735,8 @@ pub fn read_paths(paths: &[PathBuf]) -> ReadOutcome {
             Input::Backup(_) => {}
             Input::GpoFolder { dir, label } => jobs.push(Job::GpoFolder { dir, label }),
             Input::Report(path) => jobs.push(Job::Report(path)),
+            Input::PolicyRules(path) => jobs.push(Job::PolicyRules(path)),
+            Input::LgpoText(path) => jobs.push(Job::LgpoText(path)),
         }
     }
 
@@ -610,7 +762,11 @@ pub fn read_paths(paths: &[PathBuf]) -> ReadOutcome {
     });
     errors.sort_by(|a, b| (&a.path, &a.reason).cmp(&(&b.path, &b.reason)));
     errors.dedup();
-    ReadOutcome { gpos, errors }
+    ReadOutcome {
+        gpos,
+        errors,
+        notes,
+    }
 }
 
 fn run_job(job: Job) -> (Vec<Gpo>, Vec<InputError>) {
@@ -627,7 +783,69 @@ fn run_job(job: Job) -> (Vec<Gpo>, Vec<InputError>) {
             Ok(gpos) => (gpos, Vec::new()),
             Err(e) => (Vec::new(), vec![InputError::new(path, e)]),
         },
+        Job::PolicyRules(path) => match read_text(&path)
+            .and_then(|t| policy_rules::read(&t, &path.display().to_string()))
+        {
+            Ok(gpos) => (gpos, Vec::new()),
+            Err(e) => (Vec::new(), vec![InputError::new(path, e)]),
+        },
+        Job::LgpoText(path) => match read_loose_lgpo(&path) {
+            Ok(gpo) => (vec![gpo], Vec::new()),
+            Err(e) => (Vec::new(), vec![InputError::new(path, e)]),
+        },
     }
+}
+
+/// An LGPO text file on its own (a baseline's delta, an `LGPO.exe /parse` output): one GPO named
+/// after the file, with a GUID derived from the file name.
+fn read_loose_lgpo(path: &Path) -> Result<Gpo, String> {
+    let bytes = fs_read::read_file(path)?;
+    let (text, _, malformed) = text::decode_reporting(&bytes);
+    let file = path.display().to_string();
+    let file_name = name_of(path);
+    let read = lgpo_text::read(&text, &file);
+    if read.settings.is_empty()
+        && let Some(found) = &read.damage
+    {
+        return Err(format!("{}: {}; no block read", found.at, found.problem));
+    }
+    let display_name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file_name.clone());
+    let mut gpo = Gpo {
+        guid: Some(derived_guid::derived_guid(
+            DerivedFrom::LgpoText,
+            &file_name,
+            "",
+        )),
+        display_name,
+        computer_enabled: true,
+        user_enabled: true,
+        origin: file.clone(),
+        ..Gpo::default()
+    };
+    gpo.notes.push(derived_guid::note(DerivedFrom::LgpoText));
+    gpo.notes
+        .push("LGPO text file: named after the file; it holds registry settings only".to_string());
+    gpo.notes.extend(read.notes);
+    let damage = read.damage.or_else(|| {
+        malformed.then(|| super::damage::Found {
+            at: crate::model::DamageAt::File,
+            problem: "bytes that are not text in the file's encoding".to_string(),
+        })
+    });
+    if let Some(found) = damage {
+        gpo.damage.push(Damage {
+            file: file.clone(),
+            at: found.at,
+            problem: found.problem,
+            settings_kept: read.settings.len(),
+            lost_per_report: Vec::new(),
+        });
+    }
+    gpo.settings = read.settings;
+    Ok(gpo)
 }
 
 fn read_report(path: &Path) -> Result<Vec<Gpo>, String> {

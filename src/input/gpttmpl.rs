@@ -45,8 +45,15 @@ pub fn read_settings(text: &str, file: &str) -> Result<Vec<Setting>, String> {
             stray.lines.first().map_or(0, |l| l.line)
         ));
     }
+    Ok(read_sections(&sections, file))
+}
+
+/// Reads security template sections into settings, as [`read_settings`] does for a whole file.
+/// Policy Analyzer rules give a template's lines one by one with their section name; they come
+/// here as sections too, so a line gets the same identity, kind and value from either form.
+pub fn read_sections(sections: &[IniSection], file: &str) -> Vec<Setting> {
     let mut settings = Vec::new();
-    for section in &sections {
+    for section in sections {
         if section.name.is_empty() && section.line == 0 {
             // Content before the first header belongs to no section; secedit ignores it.
             continue;
@@ -151,7 +158,7 @@ pub fn read_settings(text: &str, file: &str) -> Result<Vec<Setting>, String> {
             }
         }
     }
-    Ok(settings)
+    settings
 }
 
 /// `key = value`; a line without `=` is a key with an empty value.

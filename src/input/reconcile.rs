@@ -238,14 +238,16 @@ pub fn reconcile(
                     *m = true;
                 }
                 if let Some(raw) = gpo.settings.get_mut(i) {
-                    if let Some(detail) = compare_values(&raw.value, &r.value) {
+                    let differs = compare_values(&raw.value, &r.value);
+                    let agree = differs.is_none();
+                    if let Some(detail) = differs {
                         gpo.discrepancies.push(Discrepancy {
                             scope: raw.scope,
                             id: raw.id.clone(),
                             detail,
                         });
                     }
-                    copy_report_fields(raw, r);
+                    copy_report_fields(raw, r, agree);
                 }
             }
             None if families.get(&f) == Some(&FamilyStatus::Failed) => {
@@ -318,7 +320,10 @@ fn counts_text(counts: &BTreeMap<String, usize>) -> String {
         .join(", ")
 }
 
-fn copy_report_fields(raw: &mut Setting, report: Setting) {
+/// The report's names for a raw setting, and its words for the value when the two sources hold
+/// the same value. When they differ, the raw value stands (it is what the client applies) and the
+/// report's words, which describe the other value, are not shown as if they were its.
+fn copy_report_fields(raw: &mut Setting, report: Setting, values_agree: bool) {
     let raw_text = value_text(&raw.value);
     let report_text = value_text(&report.value);
     if report.display_name.is_some() {
@@ -326,6 +331,9 @@ fn copy_report_fields(raw: &mut Setting, report: Setting) {
     }
     if report.category.is_some() {
         raw.category = report.category;
+    }
+    if !values_agree {
+        return;
     }
     if report.display_value.is_some() {
         raw.display_value = report.display_value;

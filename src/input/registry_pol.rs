@@ -127,40 +127,47 @@ pub fn settings_from(pol: &RegistryPol, scope: Scope, file: &str) -> Vec<Setting
     pol.entries
         .iter()
         .map(|entry| {
-            let kind = kind_of_key(&entry.key);
-            let display_name = match (&kind, &entry.instruction) {
-                (
-                    SettingKind::FirewallRule,
-                    RegistryInstruction {
-                        op: RegistryOp::Set | RegistryOp::SoftSet,
-                        data: RegistryData::String(rule),
-                    },
-                ) => parse_firewall_rule(rule)
-                    .into_iter()
-                    .find(|p| p.name.eq_ignore_ascii_case("Name"))
-                    .map(|p| p.value),
-                _ => None,
+            let source = Source {
+                file: file.to_string(),
+                entry: Some(entry.entry),
+                line: None,
             };
-            Setting {
-                scope,
-                kind,
-                id: SettingId::Registry {
-                    hive: scope.hive(),
-                    key: entry.key.clone(),
-                    value_name: entry.value_name.clone(),
-                },
-                value: SettingValue::Registry(entry.instruction.clone()),
-                display_name,
-                category: None,
-                display_value: None,
-                source: Source {
-                    file: file.to_string(),
-                    entry: Some(entry.entry),
-                    line: None,
-                },
-            }
+            setting_from(entry, scope, source)
         })
         .collect()
+}
+
+/// The setting of one instruction: its identity is the hive of `scope`, the key and the value
+/// name the instruction acts on; its kind comes from the key's subtree.
+pub fn setting_from(entry: &RegistryPolEntry, scope: Scope, source: Source) -> Setting {
+    let kind = kind_of_key(&entry.key);
+    let display_name = match (&kind, &entry.instruction) {
+        (
+            SettingKind::FirewallRule,
+            RegistryInstruction {
+                op: RegistryOp::Set | RegistryOp::SoftSet,
+                data: RegistryData::String(rule),
+            },
+        ) => parse_firewall_rule(rule)
+            .into_iter()
+            .find(|p| p.name.eq_ignore_ascii_case("Name"))
+            .map(|p| p.value),
+        _ => None,
+    };
+    Setting {
+        scope,
+        kind,
+        id: SettingId::Registry {
+            hive: scope.hive(),
+            key: entry.key.clone(),
+            value_name: entry.value_name.clone(),
+        },
+        value: SettingValue::Registry(entry.instruction.clone()),
+        display_name,
+        category: None,
+        display_value: None,
+        source,
+    }
 }
 
 /// The kind of a registry.pol setting by the subtree its key is in (prefixes compared without
@@ -338,7 +345,20 @@ fn read_instruction(reader: &mut Reader) -> Result<RawInstruction, String> {
 fn interpret(raw: RawInstruction, index: u32, warnings: &mut Vec<String>) -> RegistryPolEntry {
     check_limits(&raw, index, warnings);
     let data = decode_data(raw.type_code, &raw.data, index, warnings);
-    let name = raw.value_name;
+    entry_from(raw.key, raw.value_name, data, index, warnings)
+}
+
+/// An entry from an instruction whose data is already decoded, its value name as registry.pol
+/// stores it (`**del.X`, `**delvals.`, an empty name for the key itself). The other forms of a
+/// registry.pol (Policy Analyzer rules, LGPO text) come through here, so that one instruction
+/// gives one setting, with one identity and value, whichever form it was read from.
+pub fn entry_from(
+    key: String,
+    name: String,
+    data: RegistryData,
+    index: u32,
+    warnings: &mut Vec<String>,
+) -> RegistryPolEntry {
     let (value_name, op) = match special_name(&name) {
         None if name.is_empty() => (name, RegistryOp::CreateKey),
         None => (name, RegistryOp::Set),
@@ -371,7 +391,7 @@ fn interpret(raw: RawInstruction, index: u32, warnings: &mut Vec<String>) -> Reg
         }
     };
     RegistryPolEntry {
-        key: raw.key,
+        key,
         value_name,
         instruction: RegistryInstruction { op, data },
         entry: index,

@@ -75,6 +75,10 @@ struct SettingReport<'a> {
     reason: String,
     /// The same, each with its kind (`target`, `deprecated`, `valueHasNoForm`, …).
     reasons: &'a [crate::matching::analyze::Reason],
+    /// The row's language-independent identity, scope included (gpa's): the same setting has the
+    /// same identity in every report, whatever the export's language, so `gpa diff` pairs rows
+    /// by it.
+    identity: String,
     source: SourceReport<'a>,
 }
 
@@ -139,6 +143,7 @@ fn setting<'a>(gpo: &Gpo, row: &'a MatchedSetting) -> SettingReport<'a> {
         confidence: row.confidence,
         reason: row.reason(),
         reasons: &row.reasons,
+        identity: row.identity.to_string(),
         source: SourceReport {
             file: &row.source.file,
             key: &row.source.key,

@@ -2,6 +2,7 @@
 //! JSON, HTML, XLSX and terminal forms.
 
 pub mod csv;
+pub mod diff;
 pub mod html;
 pub mod json;
 pub mod legend;

@@ -57,6 +57,33 @@ pub fn figures(gpo: &Gpo, analysis: &GpoAnalysis) -> GpoFigures {
     }
 }
 
+/// What `gpa analyze`'s gates hold against ([`crate::gate`]): MDM support over every GPO (the
+/// summary's total: supported rows among the rows gpa can identify), conflicts across GPOs,
+/// Unknown rows and damaged files.
+pub fn gate_measures(inventory: &Inventory, analysis: &Analysis) -> crate::gate::Measures {
+    let (mut total, mut supported, mut unknown) = (0, 0, 0);
+    for a in &analysis.gpos {
+        if let Some(gpo) = inventory.gpos.get(a.gpo) {
+            let f = figures(gpo, a);
+            total += f.total;
+            supported += f.supported;
+            unknown += f.unknown;
+        }
+    }
+    crate::gate::Measures {
+        percent: Some(crate::gate::Percent {
+            name: "MDM support",
+            part: supported,
+            whole: total - unknown,
+            unit: "settings gpa can identify",
+        }),
+        conflicts: Some(conflict_count(&analysis.overlaps)),
+        unknown: Some(unknown),
+        damaged: Some(inventory.gpos.iter().map(|g| g.damage.len()).sum()),
+        different: None,
+    }
+}
+
 /// Overlaps whose GPOs set different values.
 pub fn conflict_count(overlaps: &[Overlap]) -> usize {
     overlaps
