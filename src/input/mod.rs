@@ -10,6 +10,7 @@ pub mod fs_read;
 pub mod gpreport;
 pub mod gpttmpl;
 pub mod ini;
+pub mod intune_policy;
 pub mod preferences;
 pub mod reconcile;
 pub mod registry_pol;
