@@ -17,8 +17,9 @@
 //!
 //! Children Intune sets under an option that the GPO's instance does not hold are not a
 //! difference of the row: they are settings of their own (a dependent the GPO sets as another
-//! row, or one no GPO sets, listed under [`Compared::intune_only`]). A child the GPO's instance
-//! holds and Intune's lacks, or holds with another value, is a difference.
+//! row, or one no GPO sets, listed under [`Compared::intune_only`]), and the row's Intune value
+//! leaves them out. A child the GPO's instance holds and Intune's lacks, or holds with another
+//! value, is a difference.
 //!
 //! Every row of the analysis is kept (Intune's analytics users expect to see every setting): a
 //! row that is not Ready is [`Comparison::NotComparable`] with its readiness and reasons, and
@@ -82,8 +83,10 @@ pub struct ComparedSetting {
     /// The GPO's value as a settings catalog value ([`value_text`]) for a Ready row, as the GPO
     /// states it otherwise.
     pub gpo_value: String,
-    /// Intune's value; the distinct values with their policies, ` | `-separated, when the
-    /// policies disagree among themselves. Empty when no policy sets the definition.
+    /// Intune's value (for a Ready row, as compared: without the children under the same
+    /// option that the GPO's value does not hold); the distinct values with their policies,
+    /// ` | `-separated, when the policies disagree among themselves. Empty when no policy sets
+    /// the definition.
     pub intune_value: String,
     /// Every Intune policy that sets the definition, in reading order, each once.
     pub intune_policies: Vec<String>,
@@ -236,7 +239,7 @@ fn compare_row(
             .as_deref()
             .and_then(|id| index.get(&id.to_ascii_lowercase()))
         {
-            let values = distinct_values(found, policies, catalog);
+            let values = distinct_values(None, found, policies, catalog);
             compared.intune_value = values_text(&values);
             compared.intune_policies = policy_names(found, policies);
             compared
@@ -253,7 +256,7 @@ fn compare_row(
         compared.reason = format!("no Intune policy given sets {id}");
         return compared;
     };
-    let values = distinct_values(found, policies, catalog);
+    let values = distinct_values(Some(instance), found, policies, catalog);
     compared.intune_value = values_text(&values);
     compared.intune_policies = policy_names(found, policies);
     if found.iter().any(|o| holds_secret(o.instance)) {
@@ -263,7 +266,7 @@ fn compare_row(
     }
     let gpo_normal = normal(catalog, instance);
     let (same, other): (Vec<&Distinct>, Vec<&Distinct>) =
-        values.iter().partition(|v| covers(&gpo_normal, &v.normal));
+        values.iter().partition(|v| v.normal == gpo_normal);
     if other.is_empty() {
         compared.comparison = Comparison::Same;
         return compared;
@@ -295,8 +298,10 @@ struct Distinct {
     policies: Vec<String>,
 }
 
-/// The values of the occurrences, each once (by meaning), in reading order.
+/// The values of the occurrences, each once (by meaning), in reading order; as compared with
+/// the GPO's instance ([`as_compared`]) when there is one.
 fn distinct_values(
+    gpo: Option<&SettingInstance>,
     found: &[Occurrence],
     policies: &[IntunePolicy],
     catalog: &Catalog,
@@ -307,7 +312,11 @@ fn distinct_values(
             .get(o.policy)
             .map(|p| p.name.clone())
             .unwrap_or_default();
-        let n = normal(catalog, o.instance);
+        let shown = match gpo {
+            Some(gpo) => as_compared(gpo, o.instance),
+            None => o.instance.clone(),
+        };
+        let n = normal(catalog, &shown);
         match out.iter_mut().find(|d| d.normal == n) {
             Some(d) => {
                 if !d.policies.contains(&name) {
@@ -315,7 +324,7 @@ fn distinct_values(
                 }
             }
             None => out.push(Distinct {
-                text: value_text(catalog, o.instance),
+                text: value_text(catalog, &shown),
                 normal: n,
                 policies: vec![name],
             }),
@@ -433,19 +442,30 @@ fn normal(catalog: &Catalog, instance: &SettingInstance) -> Normal {
     }
 }
 
-/// True when Intune's value holds the GPO's: equal, except that Intune may set more children
-/// under the same option (settings of their own, compared or listed apart).
-fn covers(gpo: &Normal, intune: &Normal) -> bool {
-    match (gpo, intune) {
-        (Normal::Secret, _) | (_, Normal::Secret) => false,
-        (Normal::Choice(g), Normal::Choice(i)) => {
-            g.option == i.option
-                && g.children
-                    .iter()
-                    .all(|(id, gv)| i.children.get(id).is_some_and(|iv| covers(gv, iv)))
-        }
-        _ => gpo == intune,
+/// Intune's instance as it is compared with the GPO's: under the option both choose, the
+/// children the GPO's instance does not hold are left out (settings of their own, compared as
+/// their own rows or listed as Intune-only), and the others are taken the same way, down the
+/// tree. Under another option, or for any other kind of value, it is Intune's as it is.
+fn as_compared(gpo: &SettingInstance, intune: &SettingInstance) -> SettingInstance {
+    let mut out = intune.clone();
+    if let (InstanceValue::ChoiceSettingValue(g), InstanceValue::ChoiceSettingValue(i)) =
+        (&gpo.value, &mut out.value)
+        && g.value.eq_ignore_ascii_case(&i.value)
+    {
+        let kept = i
+            .children
+            .iter()
+            .filter_map(|child| {
+                let own = g.children.iter().find(|c| {
+                    c.setting_definition_id
+                        .eq_ignore_ascii_case(&child.setting_definition_id)
+                })?;
+                Some(as_compared(own, child))
+            })
+            .collect();
+        i.children = kept;
     }
+    out
 }
 
 #[cfg(test)]
@@ -462,8 +482,9 @@ mod tests {
         read_instance(&value, 0).expect("an instance")
     }
 
-    fn normal_of(value: serde_json::Value) -> Normal {
-        normal(catalog(), &instance(value))
+    /// True when the GPO's value (`gpo`) compares as the same as Intune's.
+    fn covers(gpo: &SettingInstance, intune: &SettingInstance) -> bool {
+        normal(catalog(), gpo) == normal(catalog(), &as_compared(gpo, intune))
     }
 
     const UNC: &str = "device_vendor_msft_policy_config_connectivity_hardeneduncpaths";
@@ -485,14 +506,14 @@ mod tests {
 
     #[test]
     fn group_collections_compare_as_sets_of_member_sets() {
-        let a = normal_of(unc(
+        let a = instance(unc(
             &format!("{UNC}_1"),
             &[
                 ("\\\\*\\NETLOGON", "RequireIntegrity=1"),
                 ("\\\\*\\SYSVOL", "RequireIntegrity=1"),
             ],
         ));
-        let b = normal_of(unc(
+        let b = instance(unc(
             &format!("{}_1", UNC.to_uppercase()),
             &[
                 ("\\\\*\\SYSVOL", "RequireIntegrity=1"),
@@ -500,7 +521,7 @@ mod tests {
             ],
         ));
         assert!(covers(&a, &b), "order and option id case do not matter");
-        let c = normal_of(unc(
+        let c = instance(unc(
             &format!("{UNC}_1"),
             &[
                 ("\\\\*\\NETLOGON", "RequireIntegrity=1"),
@@ -508,7 +529,7 @@ mod tests {
             ],
         ));
         assert!(!covers(&a, &c), "one member's value differs");
-        let d = normal_of(unc(
+        let d = instance(unc(
             &format!("{UNC}_1"),
             &[("\\\\*\\NETLOGON", "RequireIntegrity=1")],
         ));
@@ -523,7 +544,7 @@ mod tests {
         let rights = |values: &[&str]| {
             let items: Vec<serde_json::Value> =
                 values.iter().map(|v| json!({"value": v})).collect();
-            normal_of(json!({
+            instance(json!({
                 "settingDefinitionId": "device_vendor_msft_policy_config_userrights_accessfromnetwork",
                 "simpleSettingCollectionValue": items
             }))
@@ -554,7 +575,7 @@ mod tests {
             })
             .expect("a GUID definition in the catalog");
         let with = |v: &str| {
-            normal_of(json!({"settingDefinitionId": guid.id, "simpleSettingValue": {"value": v}}))
+            instance(json!({"settingDefinitionId": guid.id, "simpleSettingValue": {"value": v}}))
         };
         assert!(covers(
             &with("{9A1B2C3D-0000-4000-8000-00AA00BB00CC}"),
@@ -570,10 +591,10 @@ mod tests {
     fn intune_may_set_more_children_but_not_fewer() {
         let firewall = "vendor_msft_firewall_mdmstore_domainprofile_enablefirewall";
         let inbound = "vendor_msft_firewall_mdmstore_domainprofile_defaultinboundaction";
-        let gpo = normal_of(
+        let gpo = instance(
             json!({"settingDefinitionId": firewall, "choiceSettingValue": {"value": format!("{firewall}_true")}}),
         );
-        let intune = normal_of(
+        let intune = instance(
             json!({"settingDefinitionId": firewall, "choiceSettingValue": {"value": format!("{firewall}_true"), "children": [
                 {"settingDefinitionId": inbound, "choiceSettingValue": {"value": format!("{inbound}_1")}}
             ]}}),
@@ -586,7 +607,7 @@ mod tests {
             !covers(&intune, &gpo),
             "a child the GPO holds must be in Intune"
         );
-        let other = normal_of(
+        let other = instance(
             json!({"settingDefinitionId": firewall, "choiceSettingValue": {"value": format!("{firewall}_false")}}),
         );
         assert!(!covers(&gpo, &other));

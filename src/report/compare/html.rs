@@ -20,6 +20,10 @@ use super::{CompareFigures, comparison_label, policies_text};
 
 const SCRIPT: &str = include_str!("compare.js");
 
+/// The GPO table here has more figures than the analysis page's: names keep a readable width.
+const EXTRA_STYLE: &str =
+    "#gpos td:first-child { min-width: 18rem; }\n#gpos td.bar-cell { width: 22%; }\n";
+
 /// The colour of each comparison, as a class of the shared style sheet (its readiness colours):
 /// same green, different red, not in Intune amber, not comparable grey.
 const COLOURS: [usize; 4] = [0, 3, 1, 4];
@@ -69,6 +73,7 @@ pub fn write(inventory: &Inventory, compared: &Compared) -> Result<Vec<u8>, Stri
     );
     page.push_str("<title>GPOs compared with Intune policies</title>\n<style>\n");
     page.push_str(STYLE);
+    page.push_str(EXTRA_STYLE);
     page.push_str("</style>\n</head>\n<body>\n");
     header(&mut page, &figures, compared);
     gpo_summary(&mut page, &gpos, &figures);
