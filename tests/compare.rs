@@ -727,3 +727,36 @@ fn intune_policy_reader_skips_conversion_summaries_in_folders() {
     assert_eq!(names, [WIN10_COMPUTER]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Same input, same bytes, whatever the thread count; a report on standard output (`-`) keeps
+/// it clean (the summary goes to stderr).
+#[test]
+fn output_does_not_depend_on_the_thread_count() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let run = |threads: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_gpa"))
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("compare")
+            .arg(sct(&corpus))
+            .arg("--intune")
+            .arg(oib(&corpus))
+            .arg("--intune")
+            .arg(ncsc(&corpus))
+            .args(["--json", "-"])
+            .output()
+            .expect("run gpa");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "the foreign exports are skipped"
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("Total (11 GPOs)"));
+        out.stdout
+    };
+    let one = run("1");
+    let report: Value = serde_json::from_slice(&one).expect("only JSON on stdout");
+    assert_eq!(report["gpos"].as_array().unwrap().len(), 11);
+    assert_eq!(one, run("4"));
+}

@@ -78,11 +78,15 @@ pub fn read_paths(paths: &[PathBuf]) -> PolicyReadOutcome {
 
 /// Reads one file: its policies, and what is wrong with it (the whole file, or single entries).
 pub fn read_file(path: &Path) -> (Vec<IntunePolicy>, Vec<InputError>) {
-    let bytes = match fs_read::read_file(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return (Vec::new(), vec![InputError::new(path, e)]),
-    };
-    let document: Value = match serde_json::from_str(&text::decode_text(&bytes)) {
+    match fs_read::read_file(path) {
+        Ok(bytes) => read_bytes(&bytes, path),
+        Err(e) => (Vec::new(), vec![InputError::new(path, e)]),
+    }
+}
+
+/// [`read_file`] on bytes already read; `path` names them in errors and in each policy.
+pub fn read_bytes(bytes: &[u8], path: &Path) -> (Vec<IntunePolicy>, Vec<InputError>) {
+    let document: Value = match serde_json::from_str(&text::decode_text(bytes)) {
         Ok(document) => document,
         Err(e) => {
             return (
