@@ -25,6 +25,70 @@ pub const GROUP_INSTANCE: &str =
 pub const GROUP_COLLECTION_INSTANCE: &str =
     "#microsoft.graph.deviceManagementConfigurationGroupSettingCollectionInstance";
 
+/// The six kinds of setting instance, by `@odata.type` and value property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstanceKind {
+    Choice,
+    ChoiceCollection,
+    Simple,
+    SimpleCollection,
+    Group,
+    GroupCollection,
+}
+
+impl InstanceKind {
+    pub const ALL: [InstanceKind; 6] = [
+        InstanceKind::Choice,
+        InstanceKind::ChoiceCollection,
+        InstanceKind::Simple,
+        InstanceKind::SimpleCollection,
+        InstanceKind::Group,
+        InstanceKind::GroupCollection,
+    ];
+
+    /// The kind a full `@odata.type` names.
+    pub fn from_odata_type(odata_type: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.odata_type() == odata_type)
+    }
+
+    /// The kind whose value property this is (`choiceSettingValue`, …).
+    pub fn from_value_property(property: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.value_property() == property)
+    }
+
+    /// The full `@odata.type`.
+    pub fn odata_type(self) -> &'static str {
+        match self {
+            InstanceKind::Choice => CHOICE_INSTANCE,
+            InstanceKind::ChoiceCollection => CHOICE_COLLECTION_INSTANCE,
+            InstanceKind::Simple => SIMPLE_INSTANCE,
+            InstanceKind::SimpleCollection => SIMPLE_COLLECTION_INSTANCE,
+            InstanceKind::Group => GROUP_INSTANCE,
+            InstanceKind::GroupCollection => GROUP_COLLECTION_INSTANCE,
+        }
+    }
+
+    /// The `@odata.type` without the `#microsoft.graph.deviceManagementConfiguration` prefix.
+    pub fn type_name(self) -> &'static str {
+        self.odata_type()
+            .trim_start_matches("#microsoft.graph.deviceManagementConfiguration")
+    }
+
+    /// The property that holds the instance's value.
+    pub fn value_property(self) -> &'static str {
+        match self {
+            InstanceKind::Choice => "choiceSettingValue",
+            InstanceKind::ChoiceCollection => "choiceSettingCollectionValue",
+            InstanceKind::Simple => "simpleSettingValue",
+            InstanceKind::SimpleCollection => "simpleSettingCollectionValue",
+            InstanceKind::Group => "groupSettingValue",
+            InstanceKind::GroupCollection => "groupSettingCollectionValue",
+        }
+    }
+}
+
 /// One `settingInstance` of a configuration policy.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -18,6 +18,7 @@ use crate::catalog::Catalog;
 use crate::catalog::definitions::{
     ChoiceOption, DefinitionKind, DependedOnBy, SettingDefinition, ValueDefinition,
 };
+use crate::catalog::instance::InstanceKind;
 use crate::input::intune_policy::{json_kind, not_a_policy};
 use crate::input::{InputError, text};
 
@@ -305,55 +306,8 @@ pub fn validate_paths(catalog: &Catalog, paths: &[PathBuf]) -> ValidationRun {
 /// compare`'s reader of Intune policies.
 pub use crate::input::intune_policy::policy_files;
 
-/// The six setting instance types of formats.md §7.3.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum InstanceKind {
-    Choice,
-    ChoiceCollection,
-    Simple,
-    SimpleCollection,
-    Group,
-    GroupCollection,
-}
-
-const INSTANCE_KINDS: [InstanceKind; 6] = [
-    InstanceKind::Choice,
-    InstanceKind::ChoiceCollection,
-    InstanceKind::Simple,
-    InstanceKind::SimpleCollection,
-    InstanceKind::Group,
-    InstanceKind::GroupCollection,
-];
-
-impl InstanceKind {
-    fn from_odata_type(odata_type: &str) -> Option<Self> {
-        let name = odata_type.strip_prefix(GRAPH_PREFIX)?;
-        INSTANCE_KINDS.into_iter().find(|k| k.type_name() == name)
-    }
-
-    /// The `@odata.type` without the `#microsoft.graph.deviceManagementConfiguration` prefix.
-    fn type_name(self) -> &'static str {
-        match self {
-            InstanceKind::Choice => "ChoiceSettingInstance",
-            InstanceKind::ChoiceCollection => "ChoiceSettingCollectionInstance",
-            InstanceKind::Simple => "SimpleSettingInstance",
-            InstanceKind::SimpleCollection => "SimpleSettingCollectionInstance",
-            InstanceKind::Group => "GroupSettingInstance",
-            InstanceKind::GroupCollection => "GroupSettingCollectionInstance",
-        }
-    }
-
-    fn value_property(self) -> &'static str {
-        match self {
-            InstanceKind::Choice => "choiceSettingValue",
-            InstanceKind::ChoiceCollection => "choiceSettingCollectionValue",
-            InstanceKind::Simple => "simpleSettingValue",
-            InstanceKind::SimpleCollection => "simpleSettingCollectionValue",
-            InstanceKind::Group => "groupSettingValue",
-            InstanceKind::GroupCollection => "groupSettingCollectionValue",
-        }
-    }
-}
+/// The six setting instance types of formats.md §7.3, shared with the policy reader.
+const INSTANCE_KINDS: [InstanceKind; 6] = InstanceKind::ALL;
 
 /// What a children array hangs under, which decides the children it may and must hold.
 #[derive(Clone, Copy)]

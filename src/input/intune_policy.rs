@@ -17,9 +17,8 @@ use serde_json::{Map, Value};
 
 use super::{InputError, fs_read, text};
 use crate::catalog::instance::{
-    CHOICE_COLLECTION_INSTANCE, CHOICE_INSTANCE, CHOICE_VALUE, ChoiceValue,
-    GROUP_COLLECTION_INSTANCE, GROUP_INSTANCE, GROUP_VALUE, GroupValue, InstanceValue,
-    SIMPLE_COLLECTION_INSTANCE, SIMPLE_INSTANCE, SettingInstance, SimpleValue,
+    CHOICE_VALUE, ChoiceValue, GROUP_VALUE, GroupValue, InstanceKind, InstanceValue,
+    SettingInstance, SimpleValue,
 };
 
 /// The `@odata.type` of a settings catalog policy.
@@ -214,17 +213,6 @@ fn read_policy(policy: &Value, fallback_name: &str) -> (ReadPolicy, Vec<String>)
     ((name, id, settings), problems)
 }
 
-/// The instance types by their value property, so that an instance without `@odata.type` is read
-/// too (Graph infers it from the property).
-const VALUE_PROPERTIES: [(&str, &str); 6] = [
-    ("choiceSettingValue", CHOICE_INSTANCE),
-    ("choiceSettingCollectionValue", CHOICE_COLLECTION_INSTANCE),
-    ("simpleSettingValue", SIMPLE_INSTANCE),
-    ("simpleSettingCollectionValue", SIMPLE_COLLECTION_INSTANCE),
-    ("groupSettingValue", GROUP_INSTANCE),
-    ("groupSettingCollectionValue", GROUP_COLLECTION_INSTANCE),
-];
-
 /// One `settingInstance`, with its children. Err says what is wrong (and where below it).
 pub fn read_instance(value: &Value, depth: usize) -> Result<SettingInstance, String> {
     if depth > MAX_DEPTH {
@@ -239,41 +227,38 @@ pub fn read_instance(value: &Value, depth: usize) -> Result<SettingInstance, Str
         .filter(|id| !id.trim().is_empty())
         .ok_or("settingDefinitionId is missing")?
         .to_string();
-    let declared = object.get("@odata.type").and_then(Value::as_str);
-    let (property, odata_type) = match declared {
-        Some(t) => VALUE_PROPERTIES
-            .iter()
-            .find(|(_, known)| *known == t)
-            .copied()
+    // Graph infers the type from the value property when `@odata.type` is absent; so does this.
+    let kind = match object.get("@odata.type").and_then(Value::as_str) {
+        Some(t) => InstanceKind::from_odata_type(t)
             .ok_or_else(|| format!("{id}: {t} is not a setting instance type"))?,
-        None => VALUE_PROPERTIES
-            .iter()
-            .find(|(property, _)| object.contains_key(*property))
-            .copied()
+        None => object
+            .keys()
+            .find_map(|k| InstanceKind::from_value_property(k))
             .ok_or_else(|| format!("{id}: no @odata.type and no value property"))?,
     };
+    let property = kind.value_property();
     let raw = object
         .get(property)
         .ok_or_else(|| format!("{id}: {property} is missing"))?;
     let within = |why: String| format!("{id}: {property}: {why}");
-    let value = match property {
-        "choiceSettingValue" => {
+    let value = match kind {
+        InstanceKind::Choice => {
             InstanceValue::ChoiceSettingValue(choice(raw, depth).map_err(within)?)
         }
-        "choiceSettingCollectionValue" => InstanceValue::ChoiceSettingCollectionValue(
+        InstanceKind::ChoiceCollection => InstanceValue::ChoiceSettingCollectionValue(
             items(raw, |item| choice(item, depth)).map_err(within)?,
         ),
-        "simpleSettingValue" => InstanceValue::SimpleSettingValue(simple(raw).map_err(within)?),
-        "simpleSettingCollectionValue" => {
+        InstanceKind::Simple => InstanceValue::SimpleSettingValue(simple(raw).map_err(within)?),
+        InstanceKind::SimpleCollection => {
             InstanceValue::SimpleSettingCollectionValue(items(raw, simple).map_err(within)?)
         }
-        "groupSettingValue" => InstanceValue::GroupSettingValue(group(raw, depth).map_err(within)?),
-        _ => InstanceValue::GroupSettingCollectionValue(
+        InstanceKind::Group => InstanceValue::GroupSettingValue(group(raw, depth).map_err(within)?),
+        InstanceKind::GroupCollection => InstanceValue::GroupSettingCollectionValue(
             items(raw, |item| group(item, depth)).map_err(within)?,
         ),
     };
     Ok(SettingInstance {
-        odata_type,
+        odata_type: kind.odata_type(),
         setting_definition_id: id,
         setting_instance_template_reference: (),
         value,
@@ -463,7 +448,7 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         let (name, _, settings) = &policies[0];
         assert_eq!(name, "bare");
-        assert_eq!(settings[0].odata_type, CHOICE_INSTANCE);
+        assert_eq!(settings[0].odata_type, InstanceKind::Choice.odata_type());
         assert_eq!(
             settings[0].chosen_option(),
             Some("device_vendor_msft_policy_config_abovelock_allowtoasts_0")
