@@ -430,9 +430,21 @@ fn unreadable_intune_files_are_named_and_the_run_goes_on() {
         policies.join("compliance.json"),
     )
     .unwrap();
-    std::fs::copy(
-        oib_file(&corpus, "SettingsCatalog", OIB_LOCK_SCREEN),
+    // OpenIntuneBaseline's lock screen policy with one entry no reader can take put first.
+    let bytes = std::fs::read(oib_file(&corpus, "SettingsCatalog", OIB_LOCK_SCREEN)).unwrap();
+    let text = gpa::input::text::decode_text(&bytes);
+    let mut lock_screen: Value = serde_json::from_str(&text).unwrap();
+    lock_screen["settings"].as_array_mut().unwrap().insert(
+        0,
+        serde_json::json!({"settingInstance": {
+            "@odata.type": "#microsoft.graph.deviceManagementConfigurationSimpleSettingInstance",
+            "settingDefinitionId": "device_vendor_msft_policy_config_x",
+            "simpleSettingValue": {"value": [1]}
+        }}),
+    );
+    std::fs::write(
         policies.join("lock screen.json"),
+        serde_json::to_vec(&lock_screen).unwrap(),
     )
     .unwrap();
     let json = dir.join("compare.json");
@@ -448,7 +460,14 @@ fn unreadable_intune_files_are_named_and_the_run_goes_on() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 2, "{stderr}");
+    assert_eq!(lines.len(), 3, "{stderr}");
+    assert_eq!(
+        lines[2],
+        format!(
+            "gpa: {}: settings[0].settingInstance: device_vendor_msft_policy_config_x: simpleSettingValue: a value holding an array, without @odata.type; skipped, the rest of the file is read",
+            policies.join("lock screen.json").display()
+        )
+    );
     assert!(
         lines[0].starts_with(&format!(
             "gpa: {}: not JSON: ",

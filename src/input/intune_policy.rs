@@ -112,7 +112,7 @@ pub fn read_bytes(bytes: &[u8], path: &Path) -> (Vec<IntunePolicy>, Vec<InputErr
             let errors = problems
                 .into_iter()
                 .map(|p| {
-                    InputError::new(path, format!("{p}; the policy's other settings are read"))
+                    InputError::new(path, format!("{p}; skipped, the rest of the file is read"))
                 })
                 .collect();
             (policies, errors)
@@ -140,16 +140,20 @@ pub fn read_document(
             if let Some(why) = not_a_policy(item) {
                 return Err(format!("value[{i}]: {why}"));
             }
-            let (policy, item_problems) = read_policy(item, &format!("{fallback_name} #{}", i + 1));
-            problems.extend(item_problems.into_iter().map(|p| format!("value[{i}].{p}")));
-            policies.push(policy);
+            match read_policy(item, &format!("{fallback_name} #{}", i + 1)) {
+                Ok((policy, item_problems)) => {
+                    problems.extend(item_problems.into_iter().map(|p| format!("value[{i}].{p}")));
+                    policies.push(policy);
+                }
+                Err(why) => problems.push(format!("value[{i}]: {why}")),
+            }
         }
         return Ok((policies, problems));
     }
     if let Some(why) = not_a_policy(document) {
         return Err(why);
     }
-    let (policy, problems) = read_policy(document, fallback_name);
+    let (policy, problems) = read_policy(document, fallback_name)?;
     Ok((vec![policy], problems))
 }
 
@@ -181,8 +185,9 @@ pub fn not_a_policy(document: &Value) -> Option<String> {
     }
 }
 
-/// A policy's name, id and settings; the entries that could not be read are named by path.
-fn read_policy(policy: &Value, fallback_name: &str) -> (ReadPolicy, Vec<String>) {
+/// A policy's name, id and settings; the entries that could not be read are named by path. Err
+/// when it has no `settings` array to read.
+fn read_policy(policy: &Value, fallback_name: &str) -> Result<(ReadPolicy, Vec<String>), String> {
     let name = ["name", "displayName"]
         .iter()
         .find_map(|k| policy.get(*k).and_then(Value::as_str))
@@ -207,10 +212,15 @@ fn read_policy(policy: &Value, fallback_name: &str) -> (ReadPolicy, Vec<String>)
                 }
             }
         }
-        None | Some(Value::Null) => problems.push("settings is missing".to_string()),
-        Some(other) => problems.push(format!("settings is {}, not an array", json_kind(other))),
+        None | Some(Value::Null) => {
+            return Err(
+                "settings is missing (a policy exported without $expand=settings?): nothing to compare"
+                    .to_string(),
+            );
+        }
+        Some(other) => return Err(format!("settings is {}, not an array", json_kind(other))),
     }
-    ((name, id, settings), problems)
+    Ok(((name, id, settings), problems))
 }
 
 /// One `settingInstance`, with its children. Err says what is wrong (and where below it).
@@ -502,6 +512,22 @@ mod tests {
         let (policies, _) = read_document(&list, "export").expect("a list of policies");
         let names: Vec<&str> = policies.iter().map(|p| p.0.as_str()).collect();
         assert_eq!(names, ["one", "export #2"]);
+        let unexpanded = json!({"@odata.type": POLICY_TYPE, "name": "listed", "settingCount": 3});
+        assert_eq!(
+            read_document(&unexpanded, "f").err().as_deref(),
+            Some(
+                "settings is missing (a policy exported without $expand=settings?): nothing to compare"
+            )
+        );
+        let list = json!({"value": [unexpanded, {"@odata.type": POLICY_TYPE, "name": "full", "settings": []}]});
+        let (policies, problems) = read_document(&list, "f").expect("a list of policies");
+        assert_eq!(policies.len(), 1);
+        assert_eq!(
+            problems,
+            [
+                "value[0]: settings is missing (a policy exported without $expand=settings?): nothing to compare"
+            ]
+        );
     }
 
     #[test]
