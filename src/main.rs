@@ -124,6 +124,36 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compare the GPOs with Intune settings catalog policies the estate already has: setting by
+    /// setting, what the GPOs enforce that the policies do not, and where they disagree.
+    ///
+    /// Each setting gpa can translate (Ready) is compared, by meaning, with every Intune instance
+    /// of its settings catalog definition: same, different, or not in Intune; the others are not
+    /// comparable, with the reason. Settings only Intune sets are listed apart. Always prints a
+    /// summary per GPO; writes the full reports where asked. Exit status: 0 when everything was
+    /// read and written, 1 when some GPO input or some --intune file could not be read (or is not
+    /// a settings catalog policy) but the comparison was made, 2 on a usage error, when no GPO or
+    /// no Intune policy could be read, or a report could not be written.
+    Compare {
+        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Intune settings catalog policy JSON (Graph configurationPolicies bodies or exports,
+        /// IntuneManagement exports), or folders whose `*.json` files (at any depth) are read
+        /// (repeatable).
+        #[arg(long, required = true, value_name = "PATH")]
+        intune: Vec<PathBuf>,
+        /// Write one row per setting per GPO, then the Intune-only settings, as CSV (UTF-8 with
+        /// BOM, for Excel).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Write the comparison as JSON.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Write one self-contained HTML page, filterable by comparison.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
     /// Build, summarize or query the MDM catalog (ADMX + Policy CSP DDF + settings catalog).
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -294,6 +324,20 @@ fn main() -> ExitCode {
                 run_convert(catalog, &paths, &out, merge, replace)
             })
         }
+        Command::Compare {
+            paths,
+            intune,
+            csv,
+            json,
+            html,
+        } => with_catalog(cli.catalog.as_deref(), |catalog| {
+            let reports: [(Option<&Path>, CompareWriter); 3] = [
+                (csv.as_deref(), report::compare::csv::write),
+                (json.as_deref(), report::compare::json::write),
+                (html.as_deref(), report::compare::html::write),
+            ];
+            run_compare(catalog, &paths, &intune, &reports)
+        }),
         Command::Catalog(command) => run_catalog(command, cli.catalog.as_deref()),
         Command::Validate { files, json } => with_catalog(cli.catalog.as_deref(), |catalog| {
             run_validate(catalog, &files, json)
@@ -536,6 +580,62 @@ fn run_manpage(out: Option<&Path>) -> ExitCode {
             eprintln!("gpa: cannot write: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+type CompareWriter = fn(&Inventory, &gpa::matching::compare::Compared) -> Result<Vec<u8>, String>;
+
+fn run_compare(
+    catalog: &Catalog,
+    paths: &[PathBuf],
+    intune: &[PathBuf],
+    reports: &[(Option<&Path>, CompareWriter)],
+) -> ExitCode {
+    let Some((inventory, clean)) = read_inventory(paths) else {
+        return ExitCode::from(2);
+    };
+    let read = gpa::input::intune_policy::read_paths(intune);
+    for error in &read.errors {
+        eprintln!("gpa: {error}");
+    }
+    if read.policies.is_empty() {
+        eprintln!("gpa: no Intune settings catalog policy could be read from --intune");
+        return ExitCode::from(2);
+    }
+    let clean = clean && read.errors.is_empty();
+    let bar = progress_bar(inventory.gpos.len());
+    let analysis = analyze_with_progress(&inventory, catalog, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let compared = gpa::matching::compare::compare(&inventory, &analysis, &read.policies, catalog);
+    // Every report is staged before any is replaced: one failure leaves all the old ones.
+    let mut outputs = gpa::output::Outputs::new();
+    let mut written = true;
+    for (path, write) in reports {
+        let Some(path) = path else { continue };
+        let result = write(&inventory, &compared).and_then(|bytes| outputs.stage(path, bytes));
+        if let Err(e) = result {
+            eprintln!("gpa: cannot write the report: {e}");
+            written = false;
+        }
+    }
+    if written && let Err(e) = outputs.commit() {
+        eprintln!("gpa: cannot write the report: {e}");
+        written = false;
+    }
+    let summary = report::compare::summary::render(&inventory, &compared, read.policies.len());
+    // A report written to standard output (`-`) keeps it clean: the summary goes to stderr then.
+    if reports
+        .iter()
+        .any(|(p, _)| p.is_some_and(|p| p.as_os_str() == "-"))
+    {
+        eprint!("{summary}");
+    } else {
+        print!("{summary}");
+    }
+    match (written, clean) {
+        (false, _) => ExitCode::from(2),
+        (true, false) => ExitCode::from(1),
+        (true, true) => ExitCode::SUCCESS,
     }
 }
 

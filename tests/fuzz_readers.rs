@@ -237,6 +237,31 @@ fn xml_reader_mutations_never_panic() {
 }
 
 #[test]
+fn intune_policy_mutations_never_panic_and_truncation_is_reported() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    // NCSC's General policy: UTF-16LE, 91 settings, group collections and nested children.
+    let policy = seed(
+        &corpus,
+        "settings-catalog/policies/ukncsc-device-security-guidance/Microsoft/Windows/MDM/Configurations/SettingsCatalog/2025-NCSC-General.json",
+    );
+    let path = Path::new("2025-NCSC-General.json");
+    let catalog = gpa::catalog::Catalog::embedded().expect("embedded catalog");
+    fuzz(&policy, cases(64), |bytes| {
+        let (policies, errors) = gpa::input::intune_policy::read_bytes(bytes, path);
+        if bytes.len() < policy.len() && policy.starts_with(bytes) {
+            assert!(!errors.is_empty(), "a cut policy read without a word");
+        }
+        for p in &policies {
+            for instance in &p.settings {
+                let _ = gpa::catalog::instance::value_text(catalog, instance);
+            }
+        }
+    });
+}
+
+#[test]
 fn catalog_file_mutations_never_panic() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("admx-catalog/catalog.bin");
     let whole = std::fs::read(&path).unwrap();

@@ -11,6 +11,84 @@ use super::definitions::SettingDefinition;
 pub const CHOICE_VALUE: &str = "#microsoft.graph.deviceManagementConfigurationChoiceSettingValue";
 pub const GROUP_VALUE: &str = "#microsoft.graph.deviceManagementConfigurationGroupSettingValue";
 
+/// The six instance types (formats.md §7.3), as the `@odata.type` of a `settingInstance`.
+pub const CHOICE_INSTANCE: &str =
+    "#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance";
+pub const CHOICE_COLLECTION_INSTANCE: &str =
+    "#microsoft.graph.deviceManagementConfigurationChoiceSettingCollectionInstance";
+pub const SIMPLE_INSTANCE: &str =
+    "#microsoft.graph.deviceManagementConfigurationSimpleSettingInstance";
+pub const SIMPLE_COLLECTION_INSTANCE: &str =
+    "#microsoft.graph.deviceManagementConfigurationSimpleSettingCollectionInstance";
+pub const GROUP_INSTANCE: &str =
+    "#microsoft.graph.deviceManagementConfigurationGroupSettingInstance";
+pub const GROUP_COLLECTION_INSTANCE: &str =
+    "#microsoft.graph.deviceManagementConfigurationGroupSettingCollectionInstance";
+
+/// The six kinds of setting instance, by `@odata.type` and value property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstanceKind {
+    Choice,
+    ChoiceCollection,
+    Simple,
+    SimpleCollection,
+    Group,
+    GroupCollection,
+}
+
+impl InstanceKind {
+    pub const ALL: [InstanceKind; 6] = [
+        InstanceKind::Choice,
+        InstanceKind::ChoiceCollection,
+        InstanceKind::Simple,
+        InstanceKind::SimpleCollection,
+        InstanceKind::Group,
+        InstanceKind::GroupCollection,
+    ];
+
+    /// The kind a full `@odata.type` names.
+    pub fn from_odata_type(odata_type: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.odata_type() == odata_type)
+    }
+
+    /// The kind whose value property this is (`choiceSettingValue`, …).
+    pub fn from_value_property(property: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.value_property() == property)
+    }
+
+    /// The full `@odata.type`.
+    pub fn odata_type(self) -> &'static str {
+        match self {
+            InstanceKind::Choice => CHOICE_INSTANCE,
+            InstanceKind::ChoiceCollection => CHOICE_COLLECTION_INSTANCE,
+            InstanceKind::Simple => SIMPLE_INSTANCE,
+            InstanceKind::SimpleCollection => SIMPLE_COLLECTION_INSTANCE,
+            InstanceKind::Group => GROUP_INSTANCE,
+            InstanceKind::GroupCollection => GROUP_COLLECTION_INSTANCE,
+        }
+    }
+
+    /// The `@odata.type` without the `#microsoft.graph.deviceManagementConfiguration` prefix.
+    pub fn type_name(self) -> &'static str {
+        self.odata_type()
+            .trim_start_matches("#microsoft.graph.deviceManagementConfiguration")
+    }
+
+    /// The property that holds the instance's value.
+    pub fn value_property(self) -> &'static str {
+        match self {
+            InstanceKind::Choice => "choiceSettingValue",
+            InstanceKind::ChoiceCollection => "choiceSettingCollectionValue",
+            InstanceKind::Simple => "simpleSettingValue",
+            InstanceKind::SimpleCollection => "simpleSettingCollectionValue",
+            InstanceKind::Group => "groupSettingValue",
+            InstanceKind::GroupCollection => "groupSettingCollectionValue",
+        }
+    }
+}
+
 /// One `settingInstance` of a configuration policy.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -25,7 +103,8 @@ pub struct SettingInstance {
     pub value: InstanceValue,
 }
 
-/// The value property of an instance, named by its type.
+/// The value property of an instance, named by its type. gpa writes the first four; policies
+/// read from Intune (`gpa compare --intune`) may hold any of the six.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum InstanceValue {
@@ -33,6 +112,8 @@ pub enum InstanceValue {
     SimpleSettingValue(SimpleValue),
     SimpleSettingCollectionValue(Vec<SimpleValue>),
     GroupSettingCollectionValue(Vec<GroupValue>),
+    ChoiceSettingCollectionValue(Vec<ChoiceValue>),
+    GroupSettingValue(GroupValue),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,6 +147,18 @@ pub enum SimpleValue {
         value: String,
         setting_value_template_reference: (),
     },
+    /// A secret as an Intune export holds it: an encrypted token (`valueState`
+    /// `encryptedValueToken`), which no other value can be compared with. gpa never writes one.
+    #[serde(
+        rename = "#microsoft.graph.deviceManagementConfigurationSecretSettingValue",
+        rename_all = "camelCase"
+    )]
+    Secret {
+        value: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        value_state: Option<String>,
+        setting_value_template_reference: (),
+    },
 }
 
 /// One member of a group collection (a key/value pair of an ADMX list).
@@ -87,16 +180,26 @@ impl SettingInstance {
         }
     }
 
-    /// Every instance below this one (choice children, group members), depth first.
-    pub fn descendants(&self) -> Vec<&SettingInstance> {
-        let children: Vec<&SettingInstance> = match &self.value {
+    /// The instances right below this one: a choice's children (of every chosen option, for a
+    /// choice collection), a group's members.
+    pub fn children(&self) -> Vec<&SettingInstance> {
+        match &self.value {
             InstanceValue::ChoiceSettingValue(choice) => choice.children.iter().collect(),
+            InstanceValue::ChoiceSettingCollectionValue(choices) => {
+                choices.iter().flat_map(|c| &c.children).collect()
+            }
             InstanceValue::GroupSettingCollectionValue(groups) => {
                 groups.iter().flat_map(|g| &g.children).collect()
             }
-            _ => Vec::new(),
-        };
-        children
+            InstanceValue::GroupSettingValue(group) => group.children.iter().collect(),
+            InstanceValue::SimpleSettingValue(_)
+            | InstanceValue::SimpleSettingCollectionValue(_) => Vec::new(),
+        }
+    }
+
+    /// Every instance below this one (choice children, group members), depth first.
+    pub fn descendants(&self) -> Vec<&SettingInstance> {
+        self.children()
             .into_iter()
             .flat_map(|c| std::iter::once(c).chain(c.descendants()))
             .collect()
@@ -182,4 +285,70 @@ pub fn parents_required(def: &SettingDefinition) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// A readable form of an instance's value, the one every report of `gpa compare` shows: the
+/// chosen option's display name (its id when the catalog lacks the definition), the integer, the
+/// string, collection items joined with `, `, children as ` [Name: value; …]` after their
+/// option, and each group's members as `{Name: value; …}`. A secret shows as `(secret)`.
+pub fn value_text(catalog: &Catalog, instance: &SettingInstance) -> String {
+    let def = catalog.definition(&instance.setting_definition_id);
+    let chosen = |choice: &ChoiceValue| {
+        let option = def
+            .and_then(|d| {
+                d.options
+                    .iter()
+                    .find(|o| o.item_id.eq_ignore_ascii_case(&choice.value))
+            })
+            .map(|o| {
+                [&o.display_name, &o.name]
+                    .into_iter()
+                    .find(|n| !n.trim().is_empty())
+                    .unwrap_or(&o.item_id)
+                    .clone()
+            })
+            .unwrap_or_else(|| choice.value.clone());
+        if choice.children.is_empty() {
+            option
+        } else {
+            format!("{option} [{}]", members_text(catalog, &choice.children))
+        }
+    };
+    let simple = |value: &SimpleValue| match value {
+        SimpleValue::Integer { value, .. } => value.to_string(),
+        SimpleValue::String { value, .. } => value.clone(),
+        SimpleValue::Secret { .. } => "(secret)".to_string(),
+    };
+    let group = |group: &GroupValue| format!("{{{}}}", members_text(catalog, &group.children));
+    match &instance.value {
+        InstanceValue::ChoiceSettingValue(choice) => chosen(choice),
+        InstanceValue::ChoiceSettingCollectionValue(choices) => {
+            choices.iter().map(chosen).collect::<Vec<_>>().join(", ")
+        }
+        InstanceValue::SimpleSettingValue(value) => simple(value),
+        InstanceValue::SimpleSettingCollectionValue(values) => {
+            values.iter().map(simple).collect::<Vec<_>>().join(", ")
+        }
+        InstanceValue::GroupSettingValue(value) => group(value),
+        InstanceValue::GroupSettingCollectionValue(values) => {
+            values.iter().map(group).collect::<Vec<_>>().join(", ")
+        }
+    }
+}
+
+/// `Name: value; Name: value` for the instances under an option or in a group.
+fn members_text(catalog: &Catalog, members: &[SettingInstance]) -> String {
+    members
+        .iter()
+        .map(|m| {
+            let name = catalog
+                .definition(&m.setting_definition_id)
+                // ADMX element labels often end in a colon (`Hardened UNC Paths:`).
+                .map(|d| d.display_name.trim().trim_end_matches(':').trim_end())
+                .filter(|n| !n.is_empty())
+                .unwrap_or(&m.setting_definition_id);
+            format!("{name}: {}", value_text(catalog, m))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -22,7 +22,7 @@ use crate::report::Generator;
 use crate::report::summary::{one_line, table};
 
 /// The file written beside the policies.
-pub const SUMMARY_FILE: &str = "conversion-summary.json";
+pub const SUMMARY_FILE: &str = crate::input::intune_policy::CONVERSION_SUMMARY_FILE;
 
 /// How GPOs are grouped into policies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

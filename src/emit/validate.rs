@@ -18,10 +18,11 @@ use crate::catalog::Catalog;
 use crate::catalog::definitions::{
     ChoiceOption, DefinitionKind, DependedOnBy, SettingDefinition, ValueDefinition,
 };
+use crate::catalog::instance::InstanceKind;
+use crate::input::intune_policy::{json_kind, not_a_policy};
 use crate::input::{InputError, text};
 
 const GRAPH_PREFIX: &str = "#microsoft.graph.deviceManagementConfiguration";
-const POLICY_TYPE: &str = "#microsoft.graph.deviceManagementConfigurationPolicy";
 const SETTING_TYPE: &str = "#microsoft.graph.deviceManagementConfigurationSetting";
 
 /// The properties of `deviceManagementConfigurationPolicy` a POST carries.
@@ -301,108 +302,12 @@ pub fn validate_paths(catalog: &Catalog, paths: &[PathBuf]) -> ValidationRun {
     ValidationRun { files, summary }
 }
 
-/// Each path that is a file, and every `*.json` file below each folder (sorted by path; links to
-/// folders are not followed; `conversion-summary.json`, which `gpa convert` writes beside its
-/// policies, is not a policy and is skipped in folders). A missing path, or a folder without any `*.json` file, is an error.
-pub fn policy_files(paths: &[PathBuf]) -> Vec<Result<PathBuf, InputError>> {
-    let mut out = Vec::new();
-    for path in paths {
-        match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => {
-                let before = out.len();
-                json_files_under(path, &mut out);
-                if out.len() == before {
-                    out.push(Err(InputError::new(path, "no *.json file in this folder")));
-                }
-            }
-            Ok(_) => out.push(Ok(path.clone())),
-            Err(e) => out.push(Err(InputError::new(path, e.to_string()))),
-        }
-    }
-    out
-}
+/// Each path that is a file, and every `*.json` file below each folder: shared with `gpa
+/// compare`'s reader of Intune policies.
+pub use crate::input::intune_policy::policy_files;
 
-fn json_files_under(dir: &Path, out: &mut Vec<Result<PathBuf, InputError>>) {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            out.push(Err(InputError::new(
-                dir,
-                format!("cannot list folder: {e}"),
-            )));
-            return;
-        }
-    };
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.path());
-    for entry in entries {
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            json_files_under(&path, out);
-        } else if entry.file_name() == super::convert::SUMMARY_FILE {
-            // `gpa convert` writes it beside its policies: it describes them and is not one.
-        } else if path
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
-            && path.is_file()
-        {
-            out.push(Ok(path));
-        }
-    }
-}
-
-/// The six setting instance types of formats.md §7.3.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum InstanceKind {
-    Choice,
-    ChoiceCollection,
-    Simple,
-    SimpleCollection,
-    Group,
-    GroupCollection,
-}
-
-const INSTANCE_KINDS: [InstanceKind; 6] = [
-    InstanceKind::Choice,
-    InstanceKind::ChoiceCollection,
-    InstanceKind::Simple,
-    InstanceKind::SimpleCollection,
-    InstanceKind::Group,
-    InstanceKind::GroupCollection,
-];
-
-impl InstanceKind {
-    fn from_odata_type(odata_type: &str) -> Option<Self> {
-        let name = odata_type.strip_prefix(GRAPH_PREFIX)?;
-        INSTANCE_KINDS.into_iter().find(|k| k.type_name() == name)
-    }
-
-    /// The `@odata.type` without the `#microsoft.graph.deviceManagementConfiguration` prefix.
-    fn type_name(self) -> &'static str {
-        match self {
-            InstanceKind::Choice => "ChoiceSettingInstance",
-            InstanceKind::ChoiceCollection => "ChoiceSettingCollectionInstance",
-            InstanceKind::Simple => "SimpleSettingInstance",
-            InstanceKind::SimpleCollection => "SimpleSettingCollectionInstance",
-            InstanceKind::Group => "GroupSettingInstance",
-            InstanceKind::GroupCollection => "GroupSettingCollectionInstance",
-        }
-    }
-
-    fn value_property(self) -> &'static str {
-        match self {
-            InstanceKind::Choice => "choiceSettingValue",
-            InstanceKind::ChoiceCollection => "choiceSettingCollectionValue",
-            InstanceKind::Simple => "simpleSettingValue",
-            InstanceKind::SimpleCollection => "simpleSettingCollectionValue",
-            InstanceKind::Group => "groupSettingValue",
-            InstanceKind::GroupCollection => "groupSettingCollectionValue",
-        }
-    }
-}
+/// The six setting instance types of formats.md §7.3, shared with the policy reader.
+const INSTANCE_KINDS: [InstanceKind; 6] = InstanceKind::ALL;
 
 /// What a children array hangs under, which decides the children it may and must hold.
 #[derive(Clone, Copy)]
@@ -442,17 +347,6 @@ struct Checker<'a> {
     platforms: Vec<String>,
     technologies: Vec<String>,
     problems: Vec<Problem>,
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// OData annotations (`@odata.context`, `settings@odata.context`) and the action links exports
@@ -511,42 +405,13 @@ impl<'a> Checker<'a> {
 
     /// Checks the top level and every setting; returns the number of settings.
     fn policy(&mut self, document: &Value) -> usize {
+        if let Some(why) = not_a_policy(document) {
+            self.report(ProblemKind::NotAPolicy, "", why);
+            return 0;
+        }
         let Some(policy) = document.as_object() else {
-            self.report(
-                ProblemKind::NotAPolicy,
-                "",
-                format!(
-                    "not a settings catalog policy: the document is {}, not an object",
-                    json_kind(document)
-                ),
-            );
             return 0;
         };
-        match policy.get("@odata.type") {
-            Some(Value::String(t)) if t == POLICY_TYPE => {}
-            Some(other) => {
-                let shown = other
-                    .as_str()
-                    .map_or_else(|| other.to_string(), String::from);
-                self.report(
-                    ProblemKind::NotAPolicy,
-                    "",
-                    format!(
-                        "not a settings catalog policy: @odata.type is {shown}, not {POLICY_TYPE}"
-                    ),
-                );
-                return 0;
-            }
-            None if !policy.contains_key("settings") && !policy.contains_key("technologies") => {
-                self.report(
-                    ProblemKind::NotAPolicy,
-                    "",
-                    "not a settings catalog policy: no @odata.type, settings or technologies",
-                );
-                return 0;
-            }
-            None => {}
-        }
         for key in policy.keys() {
             if !POLICY_PROPERTIES.contains(&key.as_str())
                 && !EXPORT_PROPERTIES.contains(&key.as_str())

@@ -11,6 +11,7 @@ pub mod fs_read;
 pub mod gpreport;
 pub mod gpttmpl;
 pub mod ini;
+pub mod intune_policy;
 pub mod lgpo_text;
 pub mod policy_rules;
 pub mod preferences;

@@ -5,6 +5,7 @@
 pub mod admx_state;
 pub mod analyze;
 pub mod assemble;
+pub mod compare;
 pub mod decision;
 pub mod deprecation;
 pub mod native_values;

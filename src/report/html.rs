@@ -22,11 +22,12 @@ use super::legend::LEGEND;
 use super::settings_table::{COLUMNS, Record, records};
 use super::summary::{GpoFigures, conflict_count, figures, percent};
 
-const STYLE: &str = include_str!("html/report.css");
+/// Shared with the `gpa compare` page, which has the same look.
+pub(crate) const STYLE: &str = include_str!("html/report.css");
 const SCRIPT: &str = include_str!("html/report.js");
 
 /// Nothing but the page's own inline style and script may run, and nothing may be fetched.
-const CONTENT_SECURITY_POLICY: &str =
+pub(crate) const CONTENT_SECURITY_POLICY: &str =
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
 
 const CONFIDENCES: [Confidence; 3] = [Confidence::High, Confidence::Medium, Confidence::Low];
@@ -173,7 +174,7 @@ fn run_section(page: &mut String, run: &RunInfo) {
     page.push_str("</dl>\n</section>\n");
 }
 
-fn generator() -> String {
+pub(crate) fn generator() -> String {
     format!("gpa {}", env!("CARGO_PKG_VERSION"))
 }
 
@@ -239,7 +240,12 @@ fn script_data<'a>(
         strings,
         rows,
     };
-    let json = serde_json::to_string(&data).map_err(|e| e.to_string())?;
+    script_json(&data)
+}
+
+/// JSON for a `<script type="application/json">` block (see [`script_data`]).
+pub(crate) fn script_json(data: &impl Serialize) -> Result<String, String> {
+    let json = serde_json::to_string(data).map_err(|e| e.to_string())?;
     let mut safe = String::with_capacity(json.len() + json.len() / 50);
     for c in json.chars() {
         match c {
@@ -267,7 +273,7 @@ fn source_file<'a>(file: &'a str, origin: &str) -> &'a str {
 }
 
 /// Text for HTML content and double-quoted attributes.
-fn escape(text: &str) -> Cow<'_, str> {
+pub(crate) fn escape(text: &str) -> Cow<'_, str> {
     if !text.contains(['&', '<', '>', '"', '\'']) {
         return Cow::Borrowed(text);
     }
@@ -286,7 +292,7 @@ fn escape(text: &str) -> Cow<'_, str> {
 }
 
 /// A fragment parameter value: every byte but ASCII letters, digits and `-_.~` percent-encoded.
-fn fragment_value(text: &str) -> String {
+pub(crate) fn fragment_value(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {

@@ -1,6 +1,7 @@
 //! Coverage reports of an [`Analysis`]: the per-GPO figures every output shares, and the CSV,
 //! JSON, HTML, XLSX and terminal forms.
 
+pub mod compare;
 pub mod csv;
 pub mod diff;
 pub mod html;
