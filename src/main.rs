@@ -267,9 +267,11 @@ fn run_inventory(input: &GpoInput, json: bool, quiet: bool) -> ExitCode {
 fn read_inventory(input: &GpoInput, quiet: bool) -> Option<(Inventory, bool)> {
     let outcome = {
         let phase = Phase::new(quiet, "reading  {bar:40} {pos}/{len} GPOs");
-        discover::read_paths_with_progress(&input.paths, &|found| phase.start(found), &|| {
-            phase.step()
-        })
+        discover::read_paths_with_progress(
+            &input.paths,
+            &|found| phase.start(found, found),
+            &|| phase.step(),
+        )
     };
     for error in &outcome.errors {
         eprintln!("gpa: {error}");
@@ -328,9 +330,7 @@ fn run_analyze(
     {
         let phase = Phase::new(quiet, "writing  {bar:40} {pos}/{len} reports");
         let wanted = reports.iter().filter(|(p, _)| p.is_some()).count();
-        if inventory.gpos.len() >= PROGRESS_MIN_GPOS {
-            phase.start(wanted);
-        }
+        phase.start(wanted, inventory.gpos.len());
         for (path, write) in reports {
             let Some(path) = path else { continue };
             let result = write(&inventory, &analysis).and_then(|bytes| outputs.stage(path, bytes));
@@ -371,7 +371,7 @@ fn match_gpos(
     quiet: bool,
 ) -> gpa::matching::analyze::Analysis {
     let phase = Phase::new(quiet, "matching {bar:40} {pos}/{len} GPOs");
-    phase.start(inventory.gpos.len());
+    phase.start(inventory.gpos.len(), inventory.gpos.len());
     analyze_with_progress(inventory, catalog, &|| phase.step())
 }
 
@@ -433,10 +433,11 @@ impl Phase {
         Phase { bar, quiet }
     }
 
-    /// Sets the length of the phase, and shows the bar when the run is large enough.
-    fn start(&self, len: usize) {
+    /// Sets the length of the phase, and shows the bar when the run is over `gpos` GPOs, enough
+    /// for a bar to be read.
+    fn start(&self, len: usize, gpos: usize) {
         self.bar.set_length(len as u64);
-        if !self.quiet && len >= PROGRESS_MIN_GPOS {
+        if !self.quiet && gpos >= PROGRESS_MIN_GPOS {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     }
