@@ -587,3 +587,75 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn zip_entries_obey_the_file_size_limit_and_archives_a_total_limit() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let backup = corpus
+        .join(SCT)
+        .join("{159ECA05-4C14-4DE4-94FE-578543473D7C}");
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let zeros = vec![0u8; 1024 * 1024 + 1];
+    // One entry over a 1 MiB limit beside a real backup: the entry is skipped and named, the
+    // backup read.
+    let big = dir.path().join("big.zip");
+    zip_folder(&backup, "backup", &big);
+    {
+        let mut writer = zip::ZipWriter::new_append(
+            fs::File::options()
+                .read(true)
+                .write(true)
+                .open(&big)
+                .unwrap(),
+        )
+        .unwrap();
+        writer.start_file("backup/huge.bin", options).unwrap();
+        writer.write_all(&zeros).unwrap();
+        writer.finish().unwrap();
+    }
+    let out = gpa(&[
+        "inventory".to_string(),
+        "--max-file-size".to_string(),
+        "1".to_string(),
+        big.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "gpa: {}!/backup/huge.bin: 1048577 bytes, over the 1 MiB limit per file: skipped",
+            big.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("MSFT Windows 10 1909 - BitLocker"));
+    // Five entries of 1 MiB: more than four times the per-file limit in all, refused whole.
+    let bomb = dir.path().join("bomb.zip");
+    let mut writer = zip::ZipWriter::new(fs::File::create(&bomb).unwrap());
+    for i in 0..5 {
+        writer.start_file(format!("part{i}.bin"), options).unwrap();
+        writer.write_all(&zeros[..1024 * 1024]).unwrap();
+    }
+    writer.finish().unwrap();
+    let out = gpa(&[
+        "inventory".to_string(),
+        "--max-file-size".to_string(),
+        "1".to_string(),
+        bomb.display().to_string(),
+        backup.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "gpa: {}: unpacks to 5242880 bytes, over the 4 MiB an archive may hold",
+            bomb.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("MSFT Windows 10 1909 - BitLocker"));
+}
