@@ -11,12 +11,13 @@ use gpa::catalog::{Catalog, CatalogSources, build_catalog, lookup};
 use gpa::emit::convert::{self, Merge};
 use gpa::emit::validate;
 use gpa::input::discover;
+use gpa::input::select::GpoSelection;
 use gpa::inventory;
 use gpa::matching::analyze::analyze_with_progress;
 use gpa::model::Inventory;
 use gpa::report;
 use gpa::run_info::RunInfo;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Offline Group Policy analytics: reads GPO backups, SYSVOL folders and GPMC reports.
 #[derive(Parser)]
@@ -30,6 +31,9 @@ struct Cli {
     /// and the run goes on.
     #[arg(long, global = true, value_name = "MIB")]
     max_file_size: Option<u64>,
+    /// No progress bars and no summary table; errors and warnings are still printed.
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -41,10 +45,8 @@ enum Command {
     /// Exit status: 0 when everything was read, 1 when some input could not be read but GPOs were
     /// listed, 2 on a usage error or when no GPO could be read.
     Inventory {
-        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports,
-        /// Policy Analyzer .PolicyRules files, LGPO text files.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        input: GpoInput,
         /// Print `{"gpos": [...]}` as JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -57,10 +59,14 @@ enum Command {
     /// 3 when the reports were written but a gate (--fail-under, --fail-on) failed (each failed
     /// gate is one `gpa: gate failed: …` line on stderr; 3 wins over 1, 2 over both).
     Analyze {
-        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports,
-        /// Policy Analyzer .PolicyRules files, LGPO text files.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        input: GpoInput,
+        /// Also read the ADMX templates in this folder (an organisation's PolicyDefinitions
+        /// central store, or any folder of .admx files with their language folders) and join
+        /// them onto the catalog at run time, so their policies are recognised. Where a
+        /// template defines a policy the catalog already has, the catalog's is kept. Repeatable.
+        #[arg(long, value_name = "DIR")]
+        admx: Vec<PathBuf>,
         /// Gate: exit with status 3 when MDM support over all GPOs (settings with MDM Support
         /// "Yes" among those gpa can identify) is under PCT percent.
         #[arg(long, value_name = "PCT")]
@@ -91,10 +97,14 @@ enum Command {
     /// but policies were written, 2 on a usage error, when no GPO could be read or a file could
     /// not be written.
     Convert {
-        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports,
-        /// Policy Analyzer .PolicyRules files, LGPO text files.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        input: GpoInput,
+        /// Also read the ADMX templates in this folder (an organisation's PolicyDefinitions
+        /// central store, or any folder of .admx files with their language folders) and join
+        /// them onto the catalog at run time, so their policies are recognised. Where a
+        /// template defines a policy the catalog already has, the catalog's is kept. Repeatable.
+        #[arg(long, value_name = "DIR")]
+        admx: Vec<PathBuf>,
         /// The folder for the policy files and conversion-summary.json (created when missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -135,9 +145,8 @@ enum Command {
     /// a settings catalog policy) but the comparison was made, 2 on a usage error, when no GPO or
     /// no Intune policy could be read, or a report could not be written.
     Compare {
-        /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        input: GpoInput,
         /// Intune settings catalog policy JSON (Graph configurationPolicies bodies or exports,
         /// IntuneManagement exports), or folders whose `*.json` files (at any depth) are read
         /// (repeatable).
@@ -181,6 +190,23 @@ enum Command {
     },
 }
 
+/// The GPO exports to read, and which of their GPOs to keep.
+#[derive(clap::Args)]
+struct GpoInput {
+    /// Backup-GPO folders (or their roots), SYSVOL-style GPO folders, XML reports, Policy
+    /// Analyzer .PolicyRules files, LGPO text files, or `.zip` archives of any of these.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Keep only the GPOs whose display name matches this glob (`*`, `?`; case ignored) or whose
+    /// GPO GUID or backup ID is this GUID (braces optional). Repeatable: a GPO any pattern
+    /// matches is kept.
+    #[arg(long = "gpo", value_name = "PATTERN")]
+    gpo: Vec<String>,
+    /// Leave out the GPOs this pattern matches (as for --gpo); wins over --gpo. Repeatable.
+    #[arg(long = "exclude-gpo", value_name = "PATTERN")]
+    exclude_gpo: Vec<String>,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum MergeArg {
     None,
@@ -194,9 +220,14 @@ enum CatalogCommand {
     ///
     /// Defaults are the corpus folders beside the crate (`../shared/corpus`).
     Build {
-        /// An ADMX template folder, or a root searched for template folders (repeatable).
+        /// An ADMX template folder, or a root searched for template folders (repeatable). Added
+        /// to the default templates: it adds the policies they lack, and a policy both define
+        /// keeps the defaults' definition. With --admx-only, the catalog has these alone.
         #[arg(long, value_name = "DIR")]
         admx: Vec<PathBuf>,
+        /// Build from the --admx templates alone, without the default ones.
+        #[arg(long, requires = "admx")]
+        admx_only: bool,
         /// A DDF v2 folder (repeatable).
         #[arg(long, value_name = "DIR")]
         ddf: Vec<PathBuf>,
@@ -267,10 +298,12 @@ fn main() -> ExitCode {
     if let Some(mib) = cli.max_file_size {
         gpa::input::fs_read::set_max_file_bytes(mib.saturating_mul(1024 * 1024));
     }
+    let quiet = cli.quiet;
     match cli.command {
-        Command::Inventory { paths, json } => run_inventory(&paths, json),
+        Command::Inventory { input, json } => run_inventory(&input, json, quiet),
         Command::Analyze {
-            paths,
+            input,
+            admx,
             csv,
             json,
             html,
@@ -286,8 +319,8 @@ fn main() -> ExitCode {
                 eprintln!("gpa: {e}");
                 return ExitCode::from(2);
             }
-            with_catalog(cli.catalog.as_deref(), |catalog| {
-                let run = match RunInfo::new(&paths, catalog, cli.catalog.as_deref()) {
+            with_catalog(cli.catalog.as_deref(), &admx, quiet, |catalog| {
+                let run = match RunInfo::new(&input.paths, catalog, cli.catalog.as_deref()) {
                     Ok(run) => run,
                     Err(e) => {
                         eprintln!("gpa: {e}");
@@ -300,7 +333,7 @@ fn main() -> ExitCode {
                     (html.as_deref(), ReportKind::Html),
                     (xlsx.as_deref(), ReportKind::Xlsx),
                 ];
-                run_analyze(catalog, &paths, &reports, &run, &gates)
+                run_analyze(catalog, &input, &reports, &run, &gates, quiet)
             })
         }
         Command::Diff { old, new, json } => run_diff(&old, &new, json),
@@ -310,7 +343,8 @@ fn main() -> ExitCode {
         }
         Command::Manpage { out } => run_manpage(out.as_deref()),
         Command::Convert {
-            paths,
+            input,
+            admx,
             out,
             merge,
             replace,
@@ -320,33 +354,35 @@ fn main() -> ExitCode {
                 MergeArg::Scope => Merge::Scope,
                 MergeArg::All => Merge::All,
             };
-            with_catalog(cli.catalog.as_deref(), |catalog| {
-                run_convert(catalog, &paths, &out, merge, replace)
+            with_catalog(cli.catalog.as_deref(), &admx, quiet, |catalog| {
+                run_convert(catalog, &input, &out, merge, replace, quiet)
             })
         }
         Command::Compare {
-            paths,
+            input,
             intune,
             csv,
             json,
             html,
-        } => with_catalog(cli.catalog.as_deref(), |catalog| {
+        } => with_catalog(cli.catalog.as_deref(), &[], quiet, |catalog| {
             let reports: [(Option<&Path>, CompareWriter); 3] = [
                 (csv.as_deref(), report::compare::csv::write),
                 (json.as_deref(), report::compare::json::write),
                 (html.as_deref(), report::compare::html::write),
             ];
-            run_compare(catalog, &paths, &intune, &reports)
+            run_compare(catalog, &input, &intune, &reports, quiet)
         }),
         Command::Catalog(command) => run_catalog(command, cli.catalog.as_deref()),
-        Command::Validate { files, json } => with_catalog(cli.catalog.as_deref(), |catalog| {
-            run_validate(catalog, &files, json)
-        }),
+        Command::Validate { files, json } => {
+            with_catalog(cli.catalog.as_deref(), &[], quiet, |catalog| {
+                run_validate(catalog, &files, json)
+            })
+        }
     }
 }
 
-fn run_inventory(paths: &[PathBuf], json: bool) -> ExitCode {
-    let Some((inventory, clean)) = read_inventory(paths) else {
+fn run_inventory(input: &GpoInput, json: bool, quiet: bool) -> ExitCode {
+    let Some((inventory, clean)) = read_inventory(input, quiet) else {
         return ExitCode::from(2);
     };
     if json {
@@ -366,21 +402,19 @@ fn run_inventory(paths: &[PathBuf], json: bool) -> ExitCode {
     }
 }
 
-/// Reads the GPOs, printing read errors; None (after saying why) when there is nothing to work on.
-fn read_inventory(paths: &[PathBuf]) -> Option<(Inventory, bool)> {
-    let outcome = discover::read_paths(paths);
+/// Reads the GPOs and keeps those `--gpo` / `--exclude-gpo` choose, printing read errors and
+/// the damage of the GPOs kept; None (after saying why) when there is nothing to work on.
+fn read_inventory(input: &GpoInput, quiet: bool) -> Option<(Inventory, bool)> {
+    let outcome = {
+        let phase = Phase::new(quiet, "reading  {bar:40} {pos}/{len} GPOs");
+        discover::read_paths_with_progress(
+            &input.paths,
+            &|found| phase.start(found, found),
+            &|| phase.step(),
+        )
+    };
     for error in &outcome.errors {
         eprintln!("gpa: {error}");
-    }
-    for note in &outcome.notes {
-        eprintln!("gpa: note: {}", gpa::safe_text::escape_control(note));
-    }
-    let mut damaged = false;
-    for gpo in &outcome.gpos {
-        for damage in &gpo.damage {
-            eprintln!("gpa: damaged: {}", damage.describe());
-            damaged = true;
-        }
     }
     if outcome.gpos.is_empty() {
         if outcome.errors.is_empty() {
@@ -388,48 +422,83 @@ fn read_inventory(paths: &[PathBuf]) -> Option<(Inventory, bool)> {
         }
         return None;
     }
+    let selection = GpoSelection::new(&input.gpo, &input.exclude_gpo);
+    let selected = selection.apply(outcome.gpos);
+    for pattern in &selected.unmatched_include {
+        eprintln!("gpa: warning: --gpo {pattern:?} matches none of the GPOs read");
+    }
+    for pattern in &selected.unmatched_exclude {
+        eprintln!("gpa: warning: --exclude-gpo {pattern:?} matches none of the GPOs read");
+    }
+    if selected.gpos.is_empty() {
+        eprintln!(
+            "gpa: no GPO left: --gpo / --exclude-gpo leave none of the {} GPO{} read",
+            selected.read,
+            if selected.read == 1 { "" } else { "s" }
+        );
+        return None;
+    }
+    let mut damaged = false;
+    for gpo in &selected.gpos {
+        for damage in &gpo.damage {
+            eprintln!("gpa: damaged: {}", damage.describe());
+            damaged = true;
+        }
+    }
     let clean = outcome.errors.is_empty() && !damaged;
-    Some((Inventory { gpos: outcome.gpos }, clean))
+    Some((
+        Inventory {
+            gpos: selected.gpos,
+        },
+        clean,
+    ))
 }
 
 fn run_analyze(
     catalog: &Catalog,
-    paths: &[PathBuf],
+    input: &GpoInput,
     reports: &[(Option<&Path>, ReportKind)],
     run: &RunInfo,
     gates: &gpa::gate::Gates,
+    quiet: bool,
 ) -> ExitCode {
-    let Some((inventory, clean)) = read_inventory(paths) else {
+    let Some((inventory, clean)) = read_inventory(input, quiet) else {
         return ExitCode::from(2);
     };
-    let bar = progress_bar(inventory.gpos.len());
-    let analysis = analyze_with_progress(&inventory, catalog, &|| bar.inc(1));
-    bar.finish_and_clear();
+    let analysis = match_gpos(&inventory, catalog, quiet);
     // Every report is staged before any is replaced: one failure leaves all the old ones.
     let mut outputs = gpa::output::Outputs::new();
     let mut written = true;
-    for (path, kind) in reports {
-        let Some(path) = path else { continue };
-        let result = write_report(*kind, &inventory, &analysis, run)
-            .and_then(|bytes| outputs.stage(path, bytes));
-        if let Err(e) = result {
-            eprintln!("gpa: cannot write the report: {e}");
-            written = false;
+    {
+        let phase = Phase::new(quiet, "writing  {bar:40} {pos}/{len} reports");
+        let wanted = reports.iter().filter(|(p, _)| p.is_some()).count();
+        phase.start(wanted, inventory.gpos.len());
+        for (path, kind) in reports {
+            let Some(path) = path else { continue };
+            let result = write_report(*kind, &inventory, &analysis, run)
+                .and_then(|bytes| outputs.stage(path, bytes));
+            phase.step();
+            if let Err(e) = result {
+                eprintln!("gpa: cannot write the report: {e}");
+                written = false;
+            }
         }
     }
     if written && let Err(e) = outputs.commit() {
         eprintln!("gpa: cannot write the report: {e}");
         written = false;
     }
-    let summary = report::summary::render(&inventory, &analysis);
-    // A report written to standard output (`-`) keeps it clean: the summary goes to stderr then.
-    if reports
-        .iter()
-        .any(|(p, _)| p.is_some_and(|p| p.as_os_str() == "-"))
-    {
-        eprint!("{summary}");
-    } else {
-        out!("{summary}");
+    if !quiet {
+        let summary = report::summary::render(&inventory, &analysis);
+        // A report written to standard output (`-`) keeps it clean: the summary goes to stderr.
+        if reports
+            .iter()
+            .any(|(p, _)| p.is_some_and(|p| p.as_os_str() == "-"))
+        {
+            eprint!("{summary}");
+        } else {
+            out!("{summary}");
+        }
     }
     let failures = gates.check(&report::summary::gate_measures(&inventory, &analysis));
     for failure in &failures {
@@ -474,26 +543,42 @@ fn run_diff(old: &Path, new: &Path, json: bool) -> ExitCode {
     }
 }
 
+/// Matches every GPO, with a progress bar.
+fn match_gpos(
+    inventory: &Inventory,
+    catalog: &Catalog,
+    quiet: bool,
+) -> gpa::matching::analyze::Analysis {
+    let phase = Phase::new(quiet, "matching {bar:40} {pos}/{len} GPOs");
+    phase.start(inventory.gpos.len(), inventory.gpos.len());
+    analyze_with_progress(inventory, catalog, &|| phase.step())
+}
+
 fn run_convert(
     catalog: &Catalog,
-    paths: &[PathBuf],
+    input: &GpoInput,
     out: &Path,
     merge: Merge,
     replace: bool,
+    quiet: bool,
 ) -> ExitCode {
-    let Some((inventory, clean)) = read_inventory(paths) else {
+    let Some((inventory, clean)) = read_inventory(input, quiet) else {
         return ExitCode::from(2);
     };
-    let bar = progress_bar(inventory.gpos.len());
-    let analysis = analyze_with_progress(&inventory, catalog, &|| bar.inc(1));
-    bar.finish_and_clear();
+    let analysis = match_gpos(&inventory, catalog, quiet);
     let conversion = convert::convert(&inventory, &analysis, catalog, merge);
-    let errors = convert::write_files(&conversion, &inventory, out, replace);
+    let errors = {
+        let phase = Phase::new(quiet, "writing  {spinner} policies");
+        if inventory.gpos.len() >= PROGRESS_MIN_GPOS {
+            phase.spin();
+        }
+        convert::write_files(&conversion, &inventory, out, replace)
+    };
     for error in &errors {
         eprintln!("gpa: cannot write: {error}");
     }
     // The table says what was written: shown only once it was.
-    if errors.is_empty() {
+    if errors.is_empty() && !quiet {
         out!(
             "{}",
             gpa::safe_text::escape_lines(&convert::render_table(&conversion))
@@ -587,11 +672,12 @@ type CompareWriter = fn(&Inventory, &gpa::matching::compare::Compared) -> Result
 
 fn run_compare(
     catalog: &Catalog,
-    paths: &[PathBuf],
+    input: &GpoInput,
     intune: &[PathBuf],
     reports: &[(Option<&Path>, CompareWriter)],
+    quiet: bool,
 ) -> ExitCode {
-    let Some((inventory, clean)) = read_inventory(paths) else {
+    let Some((inventory, clean)) = read_inventory(input, quiet) else {
         return ExitCode::from(2);
     };
     let read = gpa::input::intune_policy::read_paths(intune);
@@ -603,9 +689,7 @@ fn run_compare(
         return ExitCode::from(2);
     }
     let clean = clean && read.errors.is_empty();
-    let bar = progress_bar(inventory.gpos.len());
-    let analysis = analyze_with_progress(&inventory, catalog, &|| bar.inc(1));
-    bar.finish_and_clear();
+    let analysis = match_gpos(&inventory, catalog, quiet);
     let compared = gpa::matching::compare::compare(&inventory, &analysis, &read.policies, catalog);
     // Every report is staged before any is replaced: one failure leaves all the old ones.
     let mut outputs = gpa::output::Outputs::new();
@@ -639,28 +723,65 @@ fn run_compare(
     }
 }
 
-/// A bar on stderr for runs over many GPOs; indicatif hides it when stderr is not a terminal.
-fn progress_bar(gpos: usize) -> ProgressBar {
-    if gpos < 50 {
-        return ProgressBar::hidden();
+/// Runs over fewer GPOs than this finish before a bar could be read: none is shown.
+const PROGRESS_MIN_GPOS: usize = 50;
+
+/// The progress bar of one phase (reading, matching, writing) on stderr. Hidden with `--quiet`,
+/// for small runs, and (by indicatif) when stderr is not a terminal; cleared when dropped.
+struct Phase {
+    bar: ProgressBar,
+    quiet: bool,
+}
+
+impl Phase {
+    fn new(quiet: bool, template: &str) -> Phase {
+        let bar = ProgressBar::hidden();
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            bar.set_style(style);
+        }
+        Phase { bar, quiet }
     }
-    let bar = ProgressBar::new(gpos as u64);
-    if let Ok(style) = ProgressStyle::with_template("matching {bar:40} {pos}/{len} GPOs") {
-        bar.set_style(style);
+
+    /// Sets the length of the phase, and shows the bar when the run is over `gpos` GPOs, enough
+    /// for a bar to be read.
+    fn start(&self, len: usize, gpos: usize) {
+        self.bar.set_length(len as u64);
+        if !self.quiet && gpos >= PROGRESS_MIN_GPOS {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
     }
-    bar
+
+    /// Shows a spinner, for a phase whose steps are not counted.
+    fn spin(&self) {
+        if !self.quiet {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.bar
+                .enable_steady_tick(std::time::Duration::from_millis(120));
+        }
+    }
+
+    fn step(&self) {
+        self.bar.inc(1);
+    }
+}
+
+impl Drop for Phase {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 fn run_catalog(command: CatalogCommand, catalog_dir: Option<&Path>) -> ExitCode {
     match command {
         CatalogCommand::Build {
             admx,
+            admx_only,
             ddf,
             definitions,
             curated,
             out,
-        } => run_catalog_build(admx, ddf, definitions, curated, &out),
-        CatalogCommand::Stats { json } => with_catalog(catalog_dir, |catalog| {
+        } => run_catalog_build(admx, admx_only, ddf, definitions, curated, &out),
+        CatalogCommand::Stats { json } => with_catalog(catalog_dir, &[], false, |catalog| {
             let stats = CatalogStats::of(catalog);
             if json {
                 if !print_json(&stats) {
@@ -671,15 +792,17 @@ fn run_catalog(command: CatalogCommand, catalog_dir: Option<&Path>) -> ExitCode 
             }
             ExitCode::SUCCESS
         }),
-        CatalogCommand::Lookup { query, value } => with_catalog(catalog_dir, |catalog| {
-            let text = lookup::lookup(catalog, &query, value.as_deref());
-            if text.is_empty() {
-                eprintln!("gpa: nothing in the catalog matches {query:?}");
-                return ExitCode::from(1);
-            }
-            out!("{text}");
-            ExitCode::SUCCESS
-        }),
+        CatalogCommand::Lookup { query, value } => {
+            with_catalog(catalog_dir, &[], false, |catalog| {
+                let text = lookup::lookup(catalog, &query, value.as_deref());
+                if text.is_empty() {
+                    eprintln!("gpa: nothing in the catalog matches {query:?}");
+                    return ExitCode::from(1);
+                }
+                out!("{text}");
+                ExitCode::SUCCESS
+            })
+        }
     }
 }
 
@@ -720,27 +843,53 @@ fn run_validate(catalog: &Catalog, files: &[PathBuf], json: bool) -> ExitCode {
     ExitCode::from(run.summary.exit_code())
 }
 
-fn with_catalog(dir: Option<&Path>, run: impl FnOnce(&Catalog) -> ExitCode) -> ExitCode {
-    match dir {
+/// Runs with the embedded catalog or the one `--catalog` names, with the `--admx` templates
+/// joined onto it when any are given.
+fn with_catalog(
+    dir: Option<&Path>,
+    admx: &[PathBuf],
+    quiet: bool,
+    run: impl FnOnce(&Catalog) -> ExitCode,
+) -> ExitCode {
+    let loaded;
+    let base = match dir {
         Some(dir) => match Catalog::load_dir(dir) {
-            Ok(catalog) => run(&catalog),
+            Ok(catalog) => {
+                loaded = catalog;
+                &loaded
+            }
             Err(e) => {
                 eprintln!("gpa: {e}");
-                ExitCode::from(2)
+                return ExitCode::from(2);
             }
         },
         None => match Catalog::embedded() {
-            Ok(catalog) => run(catalog),
+            Ok(catalog) => catalog,
             Err(e) => {
                 eprintln!("gpa: {e}");
-                ExitCode::from(2)
+                return ExitCode::from(2);
             }
         },
+    };
+    if admx.is_empty() {
+        return run(base);
     }
+    let overlay = gpa::catalog::overlay::overlay_admx(base, admx);
+    for error in &overlay.errors {
+        eprintln!("gpa: {error}");
+    }
+    for warning in &overlay.warnings {
+        eprintln!("gpa: warning: {warning}");
+    }
+    if !quiet {
+        eprintln!("gpa: {}", overlay.summary());
+    }
+    run(&overlay.catalog)
 }
 
 fn run_catalog_build(
     admx: Vec<PathBuf>,
+    admx_only: bool,
     ddf: Vec<PathBuf>,
     definitions: Option<PathBuf>,
     curated: Option<PathBuf>,
@@ -754,7 +903,7 @@ fn run_catalog_build(
     let curated = curated.unwrap_or_else(|| crate_root.join("admx-catalog/curated"));
     let mut sources = CatalogSources::corpus_defaults(&corpus, &curated);
     if !admx.is_empty() {
-        sources.admx = admx
+        let folders: Vec<PathBuf> = admx
             .iter()
             .flat_map(|dir| {
                 let found = discover_template_folders(dir);
@@ -765,6 +914,16 @@ fn run_catalog_build(
                 }
             })
             .collect();
+        if admx_only {
+            sources.admx = folders;
+        } else {
+            // Until this release --admx replaced the default templates: say what it does now.
+            eprintln!(
+                "gpa: warning: --admx adds its templates to the default ones (a policy both \
+                 define keeps the default definition); give --admx-only to build from them alone"
+            );
+            sources.admx_added = folders;
+        }
     }
     if !ddf.is_empty() {
         sources.ddf = ddf;

@@ -58,6 +58,31 @@ fn remove_pending() {
     for path in paths {
         let _ = fs::remove_file(path);
     }
+    let folders = match PENDING_FOLDERS.lock() {
+        Ok(mut pending) => std::mem::take(&mut *pending),
+        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+    };
+    for folder in folders {
+        let _ = fs::remove_dir_all(folder);
+    }
+}
+
+/// Temporary folders of the run (archives unpacked by `input::archive`): the signal handler
+/// removes them too.
+static PENDING_FOLDERS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Has the signal handler remove `folder` and everything in it.
+pub fn remove_temporary_folder_on_signal(folder: &Path) {
+    if let Ok(mut pending) = PENDING_FOLDERS.lock() {
+        pending.push(folder.to_path_buf());
+    }
+}
+
+/// The folder is being removed by its owner: the handler leaves it.
+pub fn forget_temporary_folder(folder: &Path) {
+    if let Ok(mut pending) = PENDING_FOLDERS.lock() {
+        pending.retain(|p| p != folder);
+    }
 }
 
 fn forget_pending(path: &Path) {

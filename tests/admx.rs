@@ -595,6 +595,77 @@ const SAMPLE_ADMX: &[u8] = include_bytes!("../test-gpos/admx/PolicyDefinitions/S
 const SAMPLE_ADML: &[u8] = include_bytes!("../test-gpos/admx/PolicyDefinitions/en-us/Sample.adml");
 const VENDOR_ADMX: &[u8] = include_bytes!("../test-gpos/admx/Vendor/Vendor.admx");
 
+/// `--admx` and `catalog build --admx`: the troennes templates (a later SecGuide revision, the
+/// same AdmPwd and MSS-legacy, and RestrictedTrafficCustomPolicy) loaded onto the SCT 1909 ones.
+#[test]
+fn templates_loaded_onto_a_base_add_only_what_it_lacks() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let base =
+        AdmxCatalog::load_folders(&[corpus.join("gpo-backups/msft-sct-windows10-1909/Templates")]);
+    assert!(base.errors.is_empty(), "{:?}", base.errors);
+    assert_eq!(base.catalog.policies().len(), 39);
+    let base_policies = base.catalog.policies().to_vec();
+    let onto = AdmxCatalog::load_folders_onto(
+        base.catalog.into_definitions(),
+        &[corpus.join("admx/troennes-private-secure-windows/Templates")],
+    );
+    assert!(onto.errors.is_empty(), "{:?}", onto.errors);
+    // RestrictedTrafficCustomPolicy adds its six policies, SecGuide its four new ones; AdmPwd and
+    // MSS-legacy, the same templates again, add none.
+    let policies = onto.catalog.policies();
+    assert_eq!(policies.len(), 49);
+    assert_eq!(policies.get(..39), Some(base_policies.as_slice()));
+    let added: Vec<&str> = policies[39..].iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        added,
+        [
+            "Pol_WHMCP_LetWebsitesProvideLocallyRelevantContentByAccessingMyLanguageList",
+            "Pol_WHMCP_MessagingCloudSync",
+            "Pol_WHMCP_TurnOffMaliciousSoftwareReporting",
+            "PreventNetworkTrafficPreUserSignIn",
+            "Pol_WHMCP_EanbleTrackProgramsInStart",
+            "Pol_WHMCP_EnableWebContentEvaluation",
+            "Pol_SecGuide_0721_Print_Driver",
+            "Pol_SecGuide_Legacy_JScript",
+            "Pol_SecGuide_RpcIncomingAuthenticationLevelPolicy",
+            "ConfigureCopyFilesPolicy",
+        ]
+    );
+    // An added SecGuide policy sits under the base's "MS Security Guide" category, and is found
+    // by its file and name as the DDF's AdmxBacked route looks it up.
+    let print = policy(&onto, "SecGuide", "Pol_SecGuide_0721_Print_Driver");
+    assert_eq!(print.category_path, ["MS Security Guide"]);
+    assert_eq!(print.category_unresolved, None);
+    assert_eq!(
+        print.display_name,
+        "Limits print driver installation to Administrators (DEPRECATED)"
+    );
+    assert!(
+        onto.catalog.files()[print.file]
+            .path
+            .contains("troennes-private-secure-windows"),
+    );
+    // A policy both define keeps the base's definition (its file is SCT 1909's).
+    let latfp = policy(&onto, "SecGuide", "Pol_SecGuide_0201_LATFP");
+    assert!(
+        onto.catalog.files()[latfp.file]
+            .path
+            .contains("msft-sct-windows10-1909")
+    );
+    let said: Vec<String> = onto.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        said.iter().any(|w| w.contains(
+            "SecGuide.admx: namespace Microsoft.Policies.SecGuide is already defined by "
+        ) && w.ends_with(
+            "4 policies it lacks added; for the other 13, the loaded definitions stand"
+        )),
+        "{said:?}"
+    );
+    assert!(!said.iter().any(|w| w.contains("AdmPwd.admx")), "{said:?}");
+}
+
 fn mutate(seed: &[u8], cut: Option<usize>, flips: &[(usize, u8)]) -> Vec<u8> {
     let mut bytes = seed.to_vec();
     for &(at, bit) in flips {

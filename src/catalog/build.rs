@@ -13,6 +13,9 @@ use crate::input::InputError;
 pub struct CatalogSources {
     /// ADMX template folders, in load order (the first file to define a namespace wins).
     pub admx: Vec<PathBuf>,
+    /// Template folders loaded onto those of `admx` ([`AdmxCatalog::load_folders_onto`]): they
+    /// add the policies `admx` lacks, and a policy both define keeps `admx`'s definition.
+    pub admx_added: Vec<PathBuf>,
     /// DDF v2 folders.
     pub ddf: Vec<PathBuf>,
     /// The settings catalog definitions folder (`{id}.json` files).
@@ -35,6 +38,7 @@ impl CatalogSources {
         admx.push(corpus.join("gpo-backups/msft-sct-windows10-1909/Templates"));
         CatalogSources {
             admx,
+            admx_added: Vec::new(),
             ddf: vec![corpus.join("ddf/pl4nty-windows-ddf-2025-02")],
             definitions: corpus
                 .join("settings-catalog/definitions/pl4nty-intune-change-tracking/DCv2/Settings"),
@@ -67,7 +71,14 @@ pub struct CatalogBuild {
 /// Reads every source, joins them and keeps what the matcher, emitter and validator read:
 /// no explain texts, no Result or interior DDF nodes, no definition keywords or categories.
 pub fn build_catalog(sources: &CatalogSources) -> Result<CatalogBuild, String> {
-    let load = AdmxCatalog::load_folders(&sources.admx);
+    let mut load = AdmxCatalog::load_folders(&sources.admx);
+    if !sources.admx_added.is_empty() {
+        let added =
+            AdmxCatalog::load_folders_onto(load.catalog.into_definitions(), &sources.admx_added);
+        load.catalog = added.catalog;
+        load.errors.extend(added.errors);
+        load.warnings.extend(added.warnings);
+    }
     let mut errors = load.errors;
     let warnings = load.warnings;
     let mut admx_definitions = load.catalog.into_definitions();
@@ -100,18 +111,34 @@ pub fn build_catalog(sources: &CatalogSources) -> Result<CatalogBuild, String> {
     let joined = join::join(&admx, &nodes, &definitions, &curated);
 
     let admx = AdmxCatalog::from_definitions(without_explain_texts(admx.into_definitions()));
+    // Keywords stay only where the join reads them (Policy CSP `/Config/` definitions that are no
+    // element child): `--admx` joins templates onto the built catalog at run time by the same
+    // routes, and the keyword routes confirm a policy by its key or category path there.
+    let keep_keywords: Vec<bool> = definitions
+        .definitions()
+        .iter()
+        .map(|d| join::reads_keywords(d, &definitions))
+        .collect();
     let definitions = DefinitionIndex::new(
         Vec::from(definitions)
             .into_iter()
-            .map(|mut d| {
-                d.keywords = Vec::new();
+            .zip(keep_keywords)
+            .map(|(mut d, keep)| {
+                if !keep {
+                    d.keywords = Vec::new();
+                }
                 d.category_id = None;
                 d
             })
             .collect(),
     );
     let build = BuildInfo {
-        admx_folders: sources.admx.iter().map(|p| sources.label(p)).collect(),
+        admx_folders: sources
+            .admx
+            .iter()
+            .chain(&sources.admx_added)
+            .map(|p| sources.label(p))
+            .collect(),
         ddf_folders: sources.ddf.iter().map(|p| sources.label(p)).collect(),
         definitions_folder: sources.label(&sources.definitions),
         curated_folder: sources

@@ -547,6 +547,12 @@ fn has_current_twin(def: &SettingDefinition, definitions: &DefinitionIndex) -> b
         })
 }
 
+/// True for a definition whose keywords the join reads ([`Route::CatalogKeywords`],
+/// [`Route::CatalogIngested`]): a Policy CSP `/Config/` definition that is no element child.
+pub(crate) fn reads_keywords(def: &SettingDefinition, definitions: &DefinitionIndex) -> bool {
+    policy_config_offset(def).is_some() && !is_element_child(def, definitions)
+}
+
 /// The offset after `/Config/` of a definition under `./Device|User/Vendor/MSFT/Policy`.
 fn policy_config_offset(def: &SettingDefinition) -> Option<&str> {
     let base = def.base_uri.to_ascii_lowercase();

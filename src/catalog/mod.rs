@@ -10,6 +10,7 @@ pub mod family;
 pub mod instance;
 pub mod join;
 pub mod lookup;
+pub mod overlay;
 mod packed;
 pub mod snapshot;
 pub mod stats;

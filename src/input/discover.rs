@@ -15,7 +15,7 @@ use super::backup::{self, BackupInst, BackupScheme};
 use super::damage::{self, FileRead, TextKind};
 use super::derived_guid::{self, DerivedFrom};
 use super::reconcile::{self, Family, FamilyStatus};
-use super::{InputError, fs_read, gpreport, lgpo_text, policy_rules, registry_pol, text};
+use super::{InputError, archive, fs_read, gpreport, lgpo_text, policy_rules, registry_pol, text};
 use crate::model::{BackupInfo, Damage, Gpo, GpoIdentity, Scope, Setting};
 
 /// Everything read from the paths: the GPOs, and the files or folders that could not be read.
@@ -686,9 +686,22 @@ enum Job {
 
 /// Reads every GPO under `paths`. A file that cannot be read is reported and the rest is still
 /// read. When one GPO (GUID and domain) has several backups, the newest `BackupTime` is taken.
+/// A `.zip` path is read as the folder it holds (see [`archive`]).
 pub fn read_paths(paths: &[PathBuf]) -> ReadOutcome {
-    let discovery = find_inputs(paths);
-    let mut errors = discovery.errors;
+    read_paths_with_progress(paths, &|_| {}, &|| {})
+}
+
+/// [`read_paths`], calling `found` with the number of GPO exports to read once they are found,
+/// and `read` as each is read (from any thread).
+pub fn read_paths_with_progress(
+    paths: &[PathBuf],
+    found: &dyn Fn(usize),
+    read: &(dyn Fn() + Sync),
+) -> ReadOutcome {
+    let mut unpacked = archive::unpack_archives(paths);
+    let discovery = find_inputs(&unpacked.paths);
+    let mut errors = std::mem::take(&mut unpacked.errors);
+    errors.extend(discovery.errors);
     let notes = discovery.notes;
 
     let backup_dirs: Vec<&PathBuf> = discovery
@@ -740,11 +753,25 @@ pub fn read_paths(paths: &[PathBuf]) -> ReadOutcome {
         }
     }
 
-    let results: Vec<(Vec<Gpo>, Vec<InputError>)> = jobs.into_par_iter().map(run_job).collect();
+    found(jobs.len());
+    let results: Vec<(Vec<Gpo>, Vec<InputError>)> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let result = run_job(job);
+            read();
+            result
+        })
+        .collect();
     let mut gpos = Vec::new();
     for (g, e) in results {
         gpos.extend(g);
         errors.extend(e);
+    }
+    for gpo in &mut gpos {
+        unpacked.label_gpo(gpo);
+    }
+    for error in &mut errors {
+        unpacked.label_error(error);
     }
     gpos.sort_by(|a, b| {
         (

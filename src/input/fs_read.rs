@@ -78,6 +78,12 @@ fn open_regular(path: &Path) -> Result<(File, u64), String> {
     Ok((file, meta.len()))
 }
 
+/// A regular file opened for reading, with its length, for readers that stream it (archives);
+/// the same checks as [`read_file`], without the size limit.
+pub fn open_regular_file(path: &Path) -> Result<(File, u64), String> {
+    open_regular(path)
+}
+
 /// The whole of a regular file, when it is no larger than the limit. The read is bounded too, so
 /// a file that grows while it is read cannot exceed it.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {

@@ -2,6 +2,7 @@
 //! types. [`discover`] walks the paths a user gives and decides which readers apply.
 
 pub mod accounts;
+pub mod archive;
 pub mod audit_csv;
 pub mod backup;
 pub mod damage;
@@ -17,6 +18,7 @@ pub mod policy_rules;
 pub mod preferences;
 pub mod reconcile;
 pub mod registry_pol;
+pub mod select;
 pub mod text;
 pub mod xml;
 

@@ -1231,7 +1231,7 @@ fn unmatched_row(admx: &AdmxState, index: usize, setting: &Setting) -> MatchedSe
             (
                 Readiness::Unknown,
                 if known {
-                    "the catalog has no Administrative Template with this category and name; add the template with --catalog".to_string()
+                    "the catalog has no Administrative Template with this category and name; give its template (ADMX and ADML) with --admx DIR".to_string()
                 } else {
                     "the report policy could not be tied to a template".to_string()
                 },
@@ -1239,7 +1239,7 @@ fn unmatched_row(admx: &AdmxState, index: usize, setting: &Setting) -> MatchedSe
         }
         (SettingKind::RegistryValue, SettingId::Registry { key, .. }) if ingestion_allowed(key) => (
             Readiness::NotSupported,
-            "no Administrative Template of the catalog writes this registry value (extra registry setting); if its vendor ships an ADMX template, add it with `gpa catalog build --admx DIR`: MDM can then set it through ADMX ingestion".to_string(),
+            "no Administrative Template of the catalog writes this registry value (extra registry setting); if its vendor ships an ADMX template, give it with --admx DIR: MDM can then set it through ADMX ingestion".to_string(),
         ),
         (SettingKind::RegistryValue, _) => (
             Readiness::NotSupported,

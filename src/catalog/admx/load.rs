@@ -64,6 +64,31 @@ impl AdmxCatalog {
         build(parsed, errors, warnings)
     }
 
+    /// Loads the folders as [`AdmxCatalog::load_folders`] does, onto the definitions of a catalog
+    /// already built (the embedded one, or the default templates of a build). The base stands:
+    /// its files, categories and policies keep their positions and content, and a template of
+    /// the folders adds only what it lacks:
+    /// * a file whose target namespace is new adds its categories and policies (less any policy
+    ///   whose file name and policy name the base already has);
+    /// * a file whose namespace the base already defines (a newer or older revision of one of its
+    ///   templates: an organisation's chrome.admx beside the embedded one) adds the categories
+    ///   and policies of that namespace the base lacks, by name; a policy the base has keeps the
+    ///   base's definition, and so its links;
+    /// * a second file of the folders with a namespace another file of the folders defined is
+    ///   skipped, as GPMC does.
+    ///
+    /// References of the added files resolve against the base's categories too (an added
+    /// policy's `windows:WindowsComponents` parent is the base's).
+    pub fn load_folders_onto<P: AsRef<Path>>(base: AdmxDefinitions, folders: &[P]) -> AdmxLoad {
+        let mut parsed = Vec::new();
+        let mut errors = Vec::new();
+        let mut warnings = Vec::new();
+        for folder in folders {
+            read_folder(folder.as_ref(), &mut parsed, &mut errors, &mut warnings);
+        }
+        build_onto(base, parsed, errors, warnings)
+    }
+
     /// Builds a catalog from texts already in memory.
     pub fn from_sources(sources: &[AdmxSource]) -> AdmxLoad {
         let mut parsed = Vec::new();
@@ -182,7 +207,7 @@ fn read_folder(
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let admx = match fs::read(&path) {
+        let admx = match crate::input::fs_read::read_file(&path) {
             Ok(bytes) => parse_admx(&decode(&bytes).0),
             Err(e) => Err(format!("cannot read: {e}")),
         };
@@ -218,7 +243,7 @@ fn read_folder(
                 None
             }
             Some(adml_path) => {
-                let doc = match fs::read(adml_path) {
+                let doc = match crate::input::fs_read::read_file(adml_path) {
                     Ok(bytes) => parse_adml(&decode(&bytes).0),
                     Err(e) => Err(format!("cannot read: {e}")),
                 };
@@ -271,15 +296,72 @@ fn qualified(namespace: &str, name: &str) -> QualifiedName {
     (namespace.to_ascii_lowercase(), name.to_ascii_lowercase())
 }
 
-fn build(
+fn build(parsed: Vec<ParsedFile>, errors: Vec<InputError>, warnings: Vec<InputError>) -> AdmxLoad {
+    build_onto(AdmxDefinitions::default(), parsed, errors, warnings)
+}
+
+/// Lower-case (namespace, name) and (file base, name) of the base's policies: what an added
+/// template cannot redefine.
+struct BasePolicies {
+    by_namespace: BTreeSet<QualifiedName>,
+    by_file: BTreeSet<QualifiedName>,
+}
+
+impl BasePolicies {
+    fn knows(&self, namespace: &str, file_base: &str, name: &str) -> bool {
+        self.by_namespace.contains(&qualified(namespace, name))
+            || self.by_file.contains(&qualified(file_base, name))
+    }
+}
+
+fn build_onto(
+    base: AdmxDefinitions,
     parsed: Vec<ParsedFile>,
     errors: Vec<InputError>,
     mut warnings: Vec<InputError>,
 ) -> AdmxLoad {
-    let mut defs = AdmxDefinitions::default();
-    let mut namespaces: BTreeMap<String, String> = BTreeMap::new();
+    let base_files = base.files.len();
+    let base_categories = base.categories.len();
+    let base_policies = base.policies.len();
+    let known = BasePolicies {
+        by_namespace: base
+            .policies
+            .iter()
+            .map(|p| qualified(&p.namespace, &p.name))
+            .collect(),
+        by_file: base
+            .policies
+            .iter()
+            .map(|p| qualified(&p.file_base, &p.name))
+            .collect(),
+    };
+    let mut known_categories: BTreeSet<QualifiedName> = base
+        .categories
+        .iter()
+        .map(|c| qualified(&c.namespace, &c.name))
+        .collect();
+    let mut known_supported: BTreeSet<QualifiedName> = base
+        .supported_on
+        .iter()
+        .map(|s| qualified(&s.namespace, &s.name))
+        .collect();
+    // Namespace (lower case) → (path of the file defining it, whether that file is the base's).
+    let mut namespaces: BTreeMap<String, (String, bool)> = BTreeMap::new();
     // Per loaded file: prefix (lower case) → namespace, the target's prefix included.
     let mut prefixes: Vec<BTreeMap<String, String>> = Vec::new();
+    for file in &base.files {
+        namespaces
+            .entry(file.namespace.to_ascii_lowercase())
+            .or_insert_with(|| (file.path.clone(), true));
+        let mut bindings: BTreeMap<String, String> = file
+            .using
+            .iter()
+            .map(|b| (b.prefix.to_ascii_lowercase(), b.namespace.clone()))
+            .collect();
+        bindings.insert(file.prefix.to_ascii_lowercase(), file.namespace.clone());
+        prefixes.push(bindings);
+    }
+    let mut defs = base;
 
     for file in parsed {
         let warn = |warnings: &mut Vec<InputError>, message: String| {
@@ -294,16 +376,22 @@ fn build(
             }
         }
         let namespace = file.admx.target.namespace.clone();
-        if let Some(other) = namespaces.get(&namespace.to_ascii_lowercase()) {
-            // GPMC refuses a second file with the same target namespace; so do we, keeping the
-            // first one loaded so the catalog never holds the same policy twice.
-            warn(
-                &mut warnings,
-                format!("namespace {namespace} is already defined by {other}; file skipped"),
-            );
-            continue;
-        }
-        namespaces.insert(namespace.to_ascii_lowercase(), file.path.clone());
+        let revision_of = match namespaces.get(&namespace.to_ascii_lowercase()) {
+            Some((other, true)) => Some(other.clone()),
+            Some((other, false)) => {
+                // GPMC refuses a second file with the same target namespace; so do we, keeping
+                // the first one loaded so the catalog never holds the same policy twice.
+                warn(
+                    &mut warnings,
+                    format!("namespace {namespace} is already defined by {other}; file skipped"),
+                );
+                continue;
+            }
+            None => {
+                namespaces.insert(namespace.to_ascii_lowercase(), (file.path.clone(), false));
+                None
+            }
+        };
         let file_index = defs.files.len();
         let mut bindings = BTreeMap::new();
         for b in &file.admx.using {
@@ -320,6 +408,10 @@ fn build(
             missing: BTreeSet::new(),
         };
         for mut category in file.admx.categories {
+            if !known_categories.insert(qualified(&namespace, &category.name)) {
+                // The base's category of this name stands (its display name, its parent).
+                continue;
+            }
             category.file = file_index;
             category.namespace = namespace.clone();
             category.display_name = strings.resolve(&category.display_name);
@@ -327,13 +419,23 @@ fn build(
             defs.categories.push(category);
         }
         for mut supported in file.admx.supported_on {
+            if !known_supported.insert(qualified(&namespace, &supported.name)) {
+                continue;
+            }
             supported.file = file_index;
             supported.namespace = namespace.clone();
             supported.display_name = strings.resolve(&supported.display_name);
             defs.supported_on.push(supported);
         }
         let mut missing_presentations = Vec::new();
+        let mut kept_from_base = 0usize;
+        let mut added = 0usize;
         for mut policy in file.admx.policies {
+            if known.knows(&namespace, &file.base, &policy.name) {
+                kept_from_base += 1;
+                continue;
+            }
+            added += 1;
             policy.file = file_index;
             policy.file_base = file.base.clone();
             policy.namespace = namespace.clone();
@@ -353,6 +455,28 @@ fn build(
                 }
             }
             defs.policies.push(policy);
+        }
+        if let Some(other) = &revision_of {
+            // A revision that adds nothing (the same template again) is not worth a line.
+            if added > 0 {
+                warn(
+                    &mut warnings,
+                    format!(
+                        "namespace {namespace} is already defined by {other}: {added} polic{} it \
+                         lacks added; for the other {kept_from_base}, the loaded definitions stand",
+                        if added == 1 { "y" } else { "ies" }
+                    ),
+                );
+            }
+        } else if kept_from_base > 0 {
+            warn(
+                &mut warnings,
+                format!(
+                    "{kept_from_base} polic{} of the same file and name already loaded: those \
+                     stand",
+                    if kept_from_base == 1 { "y" } else { "ies" }
+                ),
+            );
         }
         if file.adml.is_some() && !strings.missing.is_empty() {
             warn(
@@ -386,7 +510,12 @@ fn build(
         });
     }
 
-    resolve_references(&mut defs, &prefixes, &mut warnings);
+    let added_from = Added {
+        files: base_files,
+        categories: base_categories,
+        policies: base_policies,
+    };
+    resolve_references(&mut defs, &prefixes, &added_from, &mut warnings);
     AdmxLoad {
         catalog: AdmxCatalog::from_definitions(defs),
         errors,
@@ -422,9 +551,18 @@ fn resolve_reference(
     }
 }
 
+/// Where the files, categories and policies loaded onto a base start: the base's were resolved
+/// when it was built, and are not touched again.
+struct Added {
+    files: usize,
+    categories: usize,
+    policies: usize,
+}
+
 fn resolve_references(
     defs: &mut AdmxDefinitions,
     prefixes: &[BTreeMap<String, String>],
+    added: &Added,
     warnings: &mut Vec<InputError>,
 ) {
     let path_of = |defs: &AdmxDefinitions, file: usize| {
@@ -454,7 +592,7 @@ fn resolve_references(
 
     let mut unresolved: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     let mut parents = Vec::with_capacity(defs.categories.len());
-    for c in &defs.categories {
+    for c in defs.categories.iter().skip(added.categories) {
         let parent = c.parent_ref.as_deref().and_then(|r| {
             let found = resolve_reference(r, c.file, &c.namespace, prefixes)
                 .and_then(|q| categories.get(&q).copied());
@@ -465,11 +603,16 @@ fn resolve_references(
         });
         parents.push(parent);
     }
-    for (c, parent) in defs.categories.iter_mut().zip(parents) {
+    for (c, parent) in defs
+        .categories
+        .iter_mut()
+        .skip(added.categories)
+        .zip(parents)
+    {
         c.parent = parent;
     }
 
-    for policy in &mut defs.policies {
+    for policy in defs.policies.iter_mut().skip(added.policies) {
         if let Some(r) = &policy.supported_on_ref {
             policy.supported_on = resolve_reference(r, policy.file, &policy.namespace, prefixes)
                 .and_then(|q| supported.get(&q))
@@ -518,6 +661,9 @@ fn resolve_references(
     }
 
     for (file, refs) in unresolved {
+        if file < added.files {
+            continue;
+        }
         warnings.push(InputError::new(
             path_of(defs, file),
             format!(
