@@ -420,7 +420,7 @@ fn analyze_convert_and_validate_the_win11_24h2_rules() {
     );
     let summary = String::from_utf8(out.stdout).unwrap();
     assert!(
-        summary.contains("Total (8 GPOs)                                  377          92%    326"),
+        summary.contains("Total (8 GPOs)                                  377          92%    328"),
         "{summary}"
     );
     let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();

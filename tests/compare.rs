@@ -355,7 +355,7 @@ fn sct_compared_with_its_own_conversion() {
     }
     // User rights, Credential Guard and credential validation auditing: DCs and members differ.
     assert_eq!(by_comparison.get(&Comparison::Different), Some(&13));
-    assert_eq!(by_comparison.get(&Comparison::Same), Some(&548));
+    assert_eq!(by_comparison.get(&Comparison::Same), Some(&552));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -395,8 +395,8 @@ fn cli_one_gpo_against_its_conversion_is_the_same_everywhere() {
     assert_eq!(report["intuneOnly"], Value::Array(Vec::new()));
     let g = &report["gpos"][0];
     assert_eq!(g["displayName"], WIN10_COMPUTER);
-    assert_eq!(g["translatableSettingsCount"], 161);
-    assert_eq!(g["sameSettingsCount"], 161);
+    assert_eq!(g["translatableSettingsCount"], 162);
+    assert_eq!(g["sameSettingsCount"], 162);
     assert_eq!(g["coveredPercent"], 100);
     for s in g["settings"].as_array().unwrap() {
         let ready = s["migrationReadiness"] == "Ready";
@@ -405,7 +405,7 @@ fn cli_one_gpo_against_its_conversion_is_the_same_everywhere() {
     }
     assert!(
         stdout.contains(
-            "MSFT Windows 10 1909 - Computer       171           161   161          0              0              10     100%"
+            "MSFT Windows 10 1909 - Computer       171           162   162          0              0               9     100%"
         ),
         "{stdout}"
     );

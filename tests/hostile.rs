@@ -346,6 +346,16 @@ fn fifos_are_skipped_with_their_name_on_stderr_and_the_run_ends() {
     );
     assert!(err.contains("stray.xml: a FIFO (named pipe)"), "{err}");
     assert_other_gpos_reported(&stdout(&out));
+
+    // Named explicitly, a FIFO is refused by validate too, never opened for reading (which
+    // would wait for a writer forever).
+    let out = gpa(&[os("validate"), root.join("stray.xml").as_os_str()]);
+    assert_ne!(out.status.code(), Some(0));
+    let said = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        said.contains("a FIFO (named pipe), not a regular file"),
+        "{said}"
+    );
 }
 
 #[test]

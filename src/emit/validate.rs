@@ -7,7 +7,6 @@
 //! setting newer than the catalog build, and its instance cannot be checked.
 
 use std::fmt::Write;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -211,9 +210,10 @@ impl FileReport {
 
 /// Reads and checks one file.
 pub fn validate_file(catalog: &Catalog, path: &Path) -> FileReport {
-    let outcome = fs::read(path)
-        .map_err(|e| format!("cannot read: {e}"))
-        .and_then(|bytes| validate_bytes(catalog, &bytes));
+    // Through the size-limited reader that refuses FIFOs, sockets and devices before opening
+    // them for reading: a named pipe given by name must not hang the run.
+    let outcome =
+        crate::input::fs_read::read_file(path).and_then(|bytes| validate_bytes(catalog, &bytes));
     match outcome {
         Ok(validation) => FileReport {
             path: path.display().to_string(),

@@ -810,7 +810,7 @@ mod tests {
         assert!(gpo.discrepancies.is_empty());
         assert_eq!(gpo.notes.len(), 2, "{:?}", gpo.notes);
         assert!(gpo.notes[0].contains("firewall_profile 1"));
-        assert!(gpo.notes[1].contains("could not be read: account_policy 1"));
+        assert!(gpo.notes[1].contains("could not be read whole: account_policy 1"));
     }
 
     #[test]
