@@ -189,8 +189,9 @@ impl Outputs {
     /// failure and puts back what the run had already replaced: each target that existed is
     /// hard-linked to a hidden name beside it before the rename, and that link is renamed back
     /// (a target that did not exist is removed), so a failed run leaves every output as it was.
-    /// Streams and standard output cannot be taken back, so they are written only once every file
-    /// is in place.
+    /// Streams and standard output cannot be taken back, so they are written first: when one
+    /// fails, or the run is interrupted while a reader keeps a pipe waiting, no file has been
+    /// replaced yet.
     pub fn commit(self) -> Result<(), String> {
         let mut streams = Vec::new();
         let mut files = Vec::new();
@@ -206,6 +207,23 @@ impl Outputs {
                 crate::safe_text::escape_control(&path.display().to_string())
             )
         };
+
+        for (path, destination, bytes) in streams {
+            match destination {
+                Destination::Stdout => {
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(&bytes)
+                        .and_then(|()| out.flush())
+                        .map_err(|e| fail(&path, e))?;
+                }
+                Destination::Stream(target) => OpenOptions::new()
+                    .write(true)
+                    .open(&target)
+                    .and_then(|mut f: File| f.write_all(&bytes))
+                    .map_err(|e| fail(&path, e))?,
+                Destination::File { .. } => {}
+            }
+        }
 
         // The targets replaced so far, each with the link to its former file (None: new file).
         let mut replaced: Vec<(PathBuf, Option<tempfile::NamedTempFile<()>>)> = Vec::new();
@@ -257,23 +275,6 @@ impl Outputs {
         }
         // Every file is in place: the links to the former files go as they drop.
         drop(replaced);
-
-        for (path, destination, bytes) in streams {
-            match destination {
-                Destination::Stdout => {
-                    let mut out = std::io::stdout().lock();
-                    out.write_all(&bytes)
-                        .and_then(|()| out.flush())
-                        .map_err(|e| fail(&path, e))?;
-                }
-                Destination::Stream(target) => OpenOptions::new()
-                    .write(true)
-                    .open(&target)
-                    .and_then(|mut f: File| f.write_all(&bytes))
-                    .map_err(|e| fail(&path, e))?,
-                Destination::File { .. } => {}
-            }
-        }
         Ok(())
     }
 }
