@@ -450,6 +450,33 @@ struct RawRead {
     damage: Vec<Damage>,
 }
 
+impl RawRead {
+    /// Keeps the settings one file of `family` gave, and its damage record when it was read only
+    /// in part (the family is then `Damaged`, else `Read` unless another file failed).
+    fn record(
+        &mut self,
+        family: Family,
+        file: &str,
+        damage: Option<super::damage::Found>,
+        settings: Vec<Setting>,
+    ) {
+        if let Some(found) = damage {
+            self.families
+                .insert(family, FamilyStatus::Damaged(self.damage.len()));
+            self.damage.push(Damage {
+                file: file.to_string(),
+                at: found.at,
+                problem: found.problem,
+                settings_kept: settings.len(),
+                lost_per_report: Vec::new(),
+            });
+        } else {
+            self.families.entry(family).or_insert(FamilyStatus::Read);
+        }
+        self.settings.extend(settings);
+    }
+}
+
 /// Reads the raw files of the GPO folder `gpo_root` (`DomainSysvol/GPO` of a backup, or a loose
 /// folder). `files` is the index of `gpo_root`.
 fn read_raw_files(files: &[(String, PathBuf)]) -> RawRead {
@@ -502,22 +529,7 @@ fn read_raw_files(files: &[(String, PathBuf)]) -> RawRead {
         let result =
             fs_read::read_file(path).and_then(|bytes| read_one(kind, scope, &bytes, &file));
         match result {
-            Ok(read) => {
-                if let Some(found) = read.damage {
-                    raw.families
-                        .insert(family, FamilyStatus::Damaged(raw.damage.len()));
-                    raw.damage.push(Damage {
-                        file: file.clone(),
-                        at: found.at,
-                        problem: found.problem,
-                        settings_kept: read.settings.len(),
-                        lost_per_report: Vec::new(),
-                    });
-                } else {
-                    raw.families.entry(family).or_insert(FamilyStatus::Read);
-                }
-                raw.settings.extend(read.settings);
-            }
+            Ok(read) => raw.record(family, &file, read.damage, read.settings),
             Err(reason) => {
                 raw.errors.push(InputError::new(path, reason));
                 raw.families.insert(family, FamilyStatus::Failed);
@@ -565,20 +577,7 @@ fn read_lgpo_in_gpo(path: &Path, file: &str, scope: Scope, half_has_pol: bool, r
             problem: "bytes that are not text in the file's encoding".to_string(),
         })
     });
-    if let Some(found) = damage {
-        raw.families
-            .insert(family, FamilyStatus::Damaged(raw.damage.len()));
-        raw.damage.push(Damage {
-            file: file.to_string(),
-            at: found.at,
-            problem: found.problem,
-            settings_kept: read.settings.len(),
-            lost_per_report: Vec::new(),
-        });
-    } else {
-        raw.families.entry(family).or_insert(FamilyStatus::Read);
-    }
-    raw.settings.extend(read.settings);
+    raw.record(family, file, damage, read.settings);
 }
 
 fn read_one(kind: FileKind, scope: Scope, bytes: &[u8], file: &str) -> Result<FileRead, String> {

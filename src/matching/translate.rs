@@ -16,7 +16,7 @@ use crate::catalog::instance::{
 };
 use crate::catalog::join::CatalogLink;
 use crate::matching::admx_state::{ElementValueData, RecoveredPolicy};
-use crate::matching::native_values::NativeValueTable;
+use crate::matching::native_values::{NativeValueRow, NativeValueTable};
 use crate::matching::security::SecurityMatch;
 use crate::model::{PolicyState, RegistryData, RegistryOp, SettingValue, fold_registry_key};
 
@@ -390,15 +390,20 @@ fn admx_instance(
     let mirrors_element = link.and_then(|l| l.gp_element.as_deref());
     // A node the native-value table translates takes its value from the table, even where its
     // options happen to be named Disabled and Enabled.
-    let curated_values = !NativeValueTable::embedded()
-        .rows_for(&def.id, policy)
-        .is_empty();
+    let native_values = NativeValueTable::embedded().rows_for(&def.id, policy);
     match state_option(def, enabled) {
-        Some(option) if mirrors_element.is_none() && !curated_values => {
+        Some(option) if mirrors_element.is_none() && native_values.is_empty() => {
             state_instance(catalog, def, option, policy, recovered, link)
         }
         _ => {
-            let (value, note) = mirrored_value(catalog, def, policy, recovered, mirrors_element)?;
+            let (value, note) = mirrored_value(
+                catalog,
+                def,
+                policy,
+                recovered,
+                mirrors_element,
+                &native_values,
+            )?;
             Ok(Translated {
                 instance: write_value(catalog, def, &value)?,
                 notes: note.into_iter().collect(),
@@ -617,8 +622,8 @@ fn mirrored_value(
     policy: &AdmxPolicy,
     recovered: &RecoveredPolicy,
     gp_element: Option<&str>,
+    table: &[&NativeValueRow],
 ) -> Result<(GpoValue, Option<String>), String> {
-    let table = NativeValueTable::embedded().rows_for(&def.id, policy);
     if let Some(first) = table.first() {
         let writer = match first.admx_element.as_deref() {
             None => Writer::Policy,
